@@ -1,0 +1,122 @@
+package io.c2c.contracts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.c2c.contracts.event.AssetsAnnounced;
+import io.c2c.contracts.event.AssetsWithdrawn;
+import io.c2c.contracts.event.Coordinate;
+import io.c2c.contracts.event.NetworkPosition;
+import io.c2c.contracts.event.PeerEvent;
+import io.c2c.contracts.event.PeerHeartbeat;
+import io.c2c.contracts.event.PeerJoined;
+import io.c2c.contracts.event.PeerLeft;
+import io.c2c.contracts.site.DomainClaim;
+import io.c2c.contracts.site.SiteRecord;
+import io.c2c.contracts.site.SiteSettings;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Pure JSON mapping; no Quarkus needed because contracts must stay framework-free. */
+class ContractJsonRoundTripTest {
+
+    private static final String HASH_A = "a".repeat(64);
+    private static final String HASH_B = "0123456789abcdef".repeat(4);
+    private static final long T = 1_790_000_000_000L;
+
+    static Stream<Arguments> events() {
+        NetworkPosition position = new NetworkPosition("203.0.113.0/24", 64500, "DE", "eu-central");
+        return Stream.of(
+                Arguments.of(PeerJoined.TYPE, PeerJoined.of("site-1", "peer-1", T, "pod-a", position, 1000)),
+                Arguments.of(PeerLeft.TYPE, PeerLeft.of("site-1", "peer-1", T, "expired")),
+                Arguments.of(AssetsAnnounced.TYPE, AssetsAnnounced.of("site-1", "peer-1", T, List.of(HASH_A, HASH_B))),
+                Arguments.of(AssetsWithdrawn.TYPE, AssetsWithdrawn.of("site-1", "peer-1", T, List.of(HASH_B))),
+                Arguments.of(PeerHeartbeat.TYPE, PeerHeartbeat.of("site-1", "peer-1", T, "pod-b", position,
+                        new Coordinate(List.of(1.5, -2.0, 0.25), 3.0, 0.4), 2000, 10, List.of(HASH_A))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("events")
+    void peerEventRoundTripsWithTypeAndVersion(String type, PeerEvent event) throws Exception {
+        byte[] bytes = PeerEvent.encode(event);
+
+        JsonNode tree = ContractJson.mapper().readTree(bytes);
+        assertEquals(type, tree.get("type").asText());
+        assertEquals(SchemaVersions.PEER_EVENT, tree.get("schemaVersion").asInt());
+        assertEquals(event, PeerEvent.decode(bytes));
+    }
+
+    @Test
+    void siteRecordRoundTrips() throws Exception {
+        SiteRecord site = SiteRecord.of("site-1", "owner-1",
+                List.of(new DomainClaim("www.example.com", true, T), new DomainClaim("xn--bcher-kva.example", false, 0)),
+                "https://origin.example.com", new SiteSettings(true, 500_000, 1 << 20, List.of("/static/")),
+                "m-123", 7, T);
+
+        byte[] bytes = SiteRecord.encode(site);
+
+        assertEquals(SchemaVersions.SITE_RECORD, ContractJson.mapper().readTree(bytes).get("schemaVersion").asInt());
+        assertEquals(site, SiteRecord.decode(bytes));
+    }
+
+    @Test
+    void unknownFieldsFromANewerProducerAreIgnored() {
+        String json = "{\"type\":\"peer-left\",\"schemaVersion\":1,\"siteId\":\"s\",\"peerId\":\"p\","
+                + "\"occurredAt\":5,\"reason\":\"closed\",\"addedLater\":{\"x\":1}}";
+
+        assertEquals(PeerLeft.of("s", "p", 5, "closed"), PeerEvent.decode(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "",
+            "not json",
+            "[]",
+            "{}",
+            "{\"type\":\"peer-teleported\",\"schemaVersion\":1,\"siteId\":\"s\",\"peerId\":\"p\",\"occurredAt\":5}",
+            "{\"type\":\"peer-left\",\"schemaVersion\":2,\"siteId\":\"s\",\"peerId\":\"p\",\"occurredAt\":5}",
+            "{\"type\":\"peer-left\",\"siteId\":\"s\",\"peerId\":\"p\",\"occurredAt\":5}",
+            "{\"type\":\"peer-left\",\"schemaVersion\":1,\"peerId\":\"p\",\"occurredAt\":5}",
+            "{\"type\":\"peer-left\",\"schemaVersion\":1,\"siteId\":\"s\",\"peerId\":\"p\",\"occurredAt\":-1}",
+            "{\"type\":\"assets-announced\",\"schemaVersion\":1,\"siteId\":\"s\",\"peerId\":\"p\",\"occurredAt\":5,"
+                    + "\"assets\":[\"NOT-A-HASH\"]}",
+            "{\"type\":\"peer-heartbeat\",\"schemaVersion\":1,\"siteId\":\"s\",\"peerId\":\"p\",\"occurredAt\":5,"
+                    + "\"podId\":\"x\",\"coordinate\":{\"vector\":[1,2],\"height\":-1,\"error\":0.1}}",
+            "{\"type\":\"peer-left\",\"schemaVersion\":\"one\",\"siteId\":\"s\",\"peerId\":\"p\",\"occurredAt\":5}",
+    })
+    void malformedOrUnknownPayloadsFailWithOneTypedException(String json) {
+        assertThrows(UnsupportedSchemaException.class,
+                () -> PeerEvent.decode(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void nullPayloadIsRejected() {
+        assertThrows(UnsupportedSchemaException.class, () -> PeerEvent.decode(null));
+        assertThrows(UnsupportedSchemaException.class, () -> SiteRecord.decode(null));
+    }
+
+    @Test
+    void tooManyAssetsInOneEventAreRejected() {
+        List<String> many = Stream.generate(() -> HASH_A).limit(4097).toList();
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> AssetsAnnounced.of("s", "p", T, many));
+        assertTrue(error.getMessage().contains("4096"));
+    }
+
+    @Test
+    void siteRecordWithUnknownVersionIsRejected() {
+        String json = "{\"schemaVersion\":9,\"siteId\":\"s\",\"ownerId\":\"o\",\"domains\":[{\"name\":\"a.example\"}],"
+                + "\"origin\":\"https://o.example\",\"revision\":1,\"updatedAt\":1}";
+
+        assertThrows(UnsupportedSchemaException.class, () -> SiteRecord.decode(json.getBytes(StandardCharsets.UTF_8)));
+    }
+}

@@ -1,0 +1,106 @@
+package io.c2c.relay.registry;
+
+import io.c2c.relay.config.RelayConfig;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.hash.HashCommands;
+import io.quarkus.redis.datasource.keys.KeyCommands;
+import io.quarkus.redis.datasource.sortedset.SortedSetCommands;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Registers this relay node in Redis and refreshes it by heartbeat: a hash
+ * {@code c2c:relay:node:<id>} with a TTL, and the node's id in the sorted set
+ * {@code c2c:relay:nodes} scored by its last heartbeat (readers skip members whose hash expired).
+ */
+@ApplicationScoped
+public class RelayNodeRegistry {
+
+    public static final String NODES_KEY = "c2c:relay:nodes";
+    private static final String NODE_KEY_PREFIX = "c2c:relay:node:";
+    private static final Logger LOG = Logger.getLogger(RelayNodeRegistry.class);
+
+    private final HashCommands<String, String, String> hashes;
+    private final SortedSetCommands<String, String> sortedSets;
+    private final KeyCommands<String> keys;
+    private final RelayConfig config;
+    private final String nodeId;
+    private volatile long lastAttemptAt;
+    private volatile boolean failing;
+
+    public RelayNodeRegistry(RedisDataSource redis, RelayConfig config) {
+        this.hashes = redis.hash(String.class);
+        this.sortedSets = redis.sortedSet(String.class);
+        this.keys = redis.key(String.class);
+        this.config = config;
+        this.nodeId = config.nodeId().filter(id -> !id.isBlank())
+                .orElseGet(() -> Optional.ofNullable(System.getenv("HOSTNAME")).orElse("relay") + "-" + suffix());
+    }
+
+    private static String suffix() {
+        byte[] bytes = new byte[4];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    public static String nodeKey(String nodeId) {
+        return NODE_KEY_PREFIX + nodeId;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** Epoch milliseconds of the last heartbeat attempt, successful or not (liveness of the loop itself). */
+    public long lastAttemptAt() {
+        return lastAttemptAt;
+    }
+
+    @Scheduled(every = "${c2c.relay.heartbeat-interval}", delayed = "0s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void heartbeat() {
+        long now = System.currentTimeMillis();
+        lastAttemptAt = now;
+        RelayNode self = new RelayNode(nodeId, config.publicAddress(), config.listenPort(), config.region(), 0, 0,
+                false, now);
+        try {
+            String key = nodeKey(nodeId);
+            hashes.hset(key, Map.of(
+                    "nodeId", self.nodeId(),
+                    "publicAddress", self.publicAddress(),
+                    "port", Integer.toString(self.port()),
+                    "region", self.region(),
+                    "allocations", Long.toString(self.allocations()),
+                    "relayedBytesPerSecond", Long.toString(self.relayedBytesPerSecond()),
+                    "draining", Boolean.toString(self.draining()),
+                    "heartbeatAt", Long.toString(self.heartbeatAt())));
+            keys.pexpire(key, config.nodeTtl());
+            sortedSets.zadd(NODES_KEY, now, nodeId);
+            if (failing) {
+                LOG.infof("relay node %s registered again", nodeId);
+                failing = false;
+            }
+        } catch (RuntimeException e) {
+            if (!failing) {
+                LOG.warnf("cannot refresh relay node registration in Redis: %s", e.getMessage());
+                failing = true;
+            }
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        try {
+            keys.del(nodeKey(nodeId));
+            sortedSets.zrem(NODES_KEY, nodeId);
+        } catch (RuntimeException e) {
+            LOG.debugf("registration not removed (it expires by itself): %s", e.getMessage());
+        }
+    }
+}
