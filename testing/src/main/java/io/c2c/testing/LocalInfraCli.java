@@ -70,8 +70,9 @@ public final class LocalInfraCli {
                 int port = Integer.parseInt(required(options, "port"));
                 switch (component) {
                     case "redis" -> RedisServer.start(port, dir, START_TIMEOUT);
-                    case "kafka" -> KafkaBroker.start(port, Integer.parseInt(required(options, "controller-port")),
-                            dir, START_TIMEOUT);
+                    case "kafka" -> PlatformTopics.ensure(KafkaBroker.start(port,
+                            Integer.parseInt(required(options, "controller-port")), dir, START_TIMEOUT)
+                            .bootstrapServers());
                     default -> startOrigin(port, Path.of(required(options, "root")), dir);
                 }
                 System.out.println(component + ": ready on 127.0.0.1:" + port);

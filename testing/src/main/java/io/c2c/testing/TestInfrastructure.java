@@ -31,6 +31,7 @@ public final class TestInfrastructure {
     public static synchronized KafkaBroker kafka() {
         if (kafka == null) {
             kafka = KafkaBroker.start(FreePorts.next(), FreePorts.next(), root().resolve("kafka"), START_TIMEOUT);
+            PlatformTopics.ensure(kafka.bootstrapServers());
         }
         return kafka;
     }
