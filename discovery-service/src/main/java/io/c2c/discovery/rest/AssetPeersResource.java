@@ -96,7 +96,7 @@ public class AssetPeersResource {
     }
 
     @POST
-    @Path("/peers:batch")
+    @Path("/peers/batch")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "The single-asset query for several hashes at once (same asker, same limit)")
     @RequestBody(description = "{\"near\":\"peer id\",\"limit\":10,\"assets\":[\"<sha-256 hex>\", ...]}")
