@@ -20,6 +20,8 @@ public class FeedStatus {
         volatile long target;
         volatile long position;
         volatile boolean caughtUp;
+        /** When the consumer lost the partition (coordinator unreachable), 0 while held normally. */
+        volatile long lostAt;
         final long assignedAt;
 
         Owned(long target, long assignedAt) {
@@ -94,6 +96,44 @@ public class FeedStatus {
 
     void revoked(int partition) {
         owned.remove(partition);
+    }
+
+    /**
+     * The consumer lost the partition without a clean hand-over (the broker went away): keep its
+     * index and keep answering from it, stale-marked, until the group says who owns it now.
+     */
+    void lost(int partition, long now) {
+        Owned o = owned.get(partition);
+        if (o != null && o.lostAt == 0) {
+            o.lostAt = now;
+        }
+    }
+
+    /** The position to resume a partition lost at most {@code maxAgeMillis} ago from, or -1 to rebuild it. */
+    long resumePosition(int partition, long now, long maxAgeMillis) {
+        Owned o = owned.get(partition);
+        if (o == null || o.lostAt == 0 || now - o.lostAt > maxAgeMillis || !o.caughtUp) {
+            return -1;
+        }
+        return o.position;
+    }
+
+    void resumed(int partition) {
+        Owned o = owned.get(partition);
+        if (o != null) {
+            o.lostAt = 0;
+        }
+    }
+
+    /** Partitions held only because they were lost, not because the group assigned them. */
+    Set<Integer> lostPartitions() {
+        Set<Integer> lost = new java.util.HashSet<>();
+        owned.forEach((p, o) -> {
+            if (o.lostAt != 0) {
+                lost.add(p);
+            }
+        });
+        return lost;
     }
 
     /** Records the consumer's position; a partition counts as caught up once it reaches its target. */

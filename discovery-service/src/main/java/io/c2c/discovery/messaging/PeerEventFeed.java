@@ -281,7 +281,12 @@ public class PeerEventFeed {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            forget(partitions);
+            // Usually the broker is gone: the data is still right up to our position, so keep serving it.
+            long now = System.currentTimeMillis();
+            for (TopicPartition tp : partitions) {
+                status.lost(tp.partition(), now);
+            }
+            LOG.infof("lost partitions %s; keeping their index until the group reassigns them", partitions);
         }
 
         private void forget(Collection<TopicPartition> partitions) {
@@ -302,20 +307,37 @@ public class PeerEventFeed {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             status.assignmentSeen();
             if (partitions.isEmpty()) {
+                forgetLostNotReassigned(c);
                 return;
             }
             long now = System.currentTimeMillis();
             long from = now - config.feed().rebuildWindow().toMillis();
             Map<TopicPartition, Long> query = new HashMap<>();
+            List<TopicPartition> resumed = new ArrayList<>();
+            long maxResumeAge = config.index().peerExpiry().toMillis();
             for (TopicPartition tp : partitions) {
+                long position = status.resumePosition(tp.partition(), now, maxResumeAge);
+                if (position >= 0) {
+                    // Ours before a short outage: catching up from where we stopped is cheaper than a rebuild.
+                    c.seek(tp, position);
+                    status.resumed(tp.partition());
+                    resumed.add(tp);
+                    continue;
+                }
                 index.dropPartition(tp.partition());
                 query.put(tp, from);
             }
-            Map<TopicPartition, Long> ends = Map.of();
+            forgetLostNotReassigned(c);
+            if (query.isEmpty()) {
+                LOG.infof("resumed partitions %s from their last position", resumed);
+                return;
+            }
+            Collection<TopicPartition> rebuilt = query.keySet();
+            Map<TopicPartition, Long> ends;
             try {
                 Map<TopicPartition, OffsetAndTimestamp> starts = c.offsetsForTimes(query, Duration.ofSeconds(5));
-                ends = c.endOffsets(partitions, Duration.ofSeconds(5));
-                for (TopicPartition tp : partitions) {
+                ends = c.endOffsets(rebuilt, Duration.ofSeconds(5));
+                for (TopicPartition tp : rebuilt) {
                     OffsetAndTimestamp start = starts.get(tp);
                     long offset = start != null ? start.offset() : ends.get(tp);
                     c.seek(tp, offset);
@@ -325,13 +347,25 @@ public class PeerEventFeed {
                 status.brokerContact(System.currentTimeMillis());
             } catch (RuntimeException e) {
                 // Cannot ask where to start: read the retained history; slower, but never wrong.
-                LOG.warnf("cannot look up rebuild offsets (%s); rebuilding %s from the beginning", e, partitions);
-                c.seekToBeginning(partitions);
-                for (TopicPartition tp : partitions) {
+                LOG.warnf("cannot look up rebuild offsets (%s); rebuilding %s from the beginning", e, rebuilt);
+                c.seekToBeginning(rebuilt);
+                for (TopicPartition tp : rebuilt) {
                     status.assigned(tp.partition(), -1, now);
                 }
             }
-            LOG.infof("rebuilding partitions %s from %d ms back", partitions, config.feed().rebuildWindow().toMillis());
+            LOG.infof("rebuilding partitions %s from %d ms back%s", rebuilt, config.feed().rebuildWindow().toMillis(),
+                    resumed.isEmpty() ? "" : "; resumed " + resumed);
+        }
+
+        private void forgetLostNotReassigned(KafkaConsumer<String, byte[]> c) {
+            List<TopicPartition> stale = new ArrayList<>();
+            for (int p : status.lostPartitions()) {
+                TopicPartition tp = new TopicPartition(config.feed().topic(), p);
+                if (!c.assignment().contains(tp)) {
+                    stale.add(tp);
+                }
+            }
+            forget(stale);
         }
     }
 

@@ -1,0 +1,69 @@
+package io.c2c.discovery;
+
+import static io.c2c.discovery.TestEvents.hash;
+import static io.c2c.discovery.TestEvents.heartbeat;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.c2c.contracts.event.NetworkPosition;
+import io.c2c.testing.KafkaBroker;
+import io.c2c.testing.TestInfrastructure;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The broker dies: queries keep being answered from the index, marked stale after the bound (3 s
+ * in the test profile), and peers are not evicted for a silence that is the broker's, not theirs.
+ * The broker comes back with its data: the feed catches up and answers are fresh again.
+ */
+@QuarkusTest
+class KafkaOutageTest {
+
+    static final String A = hash('a');
+
+    @Test
+    void answersFromTheIndexWhileTheBrokerIsDownAndCatchesUpAfter() throws Exception {
+        KafkaBroker kafka = TestInfrastructure.kafka();
+        String site = "site-" + UUID.randomUUID();
+        long before = System.currentTimeMillis();
+        try (TestEvents events = new TestEvents(kafka.bootstrapServers())) {
+            events.send(heartbeat(site, "p1", before, NetworkPosition.UNKNOWN, 0, 0, 100, 0, A));
+        }
+        awaitAnswer(site, false, List.of("p1"));
+        try {
+            kafka.kill();
+            awaitAnswer(site, true, List.of("p1"));
+            // Past the 6 s expiry since p1's heartbeat: still answered, eviction waits for the feed.
+            long expiredAt = before + 7_000;
+            Thread.sleep(Math.max(0, expiredAt - System.currentTimeMillis()));
+            JsonPath during = query(site);
+            assertEquals(List.of("p1"), during.getList("peers.peerId"));
+            assertEquals(true, during.getBoolean("stale"));
+        } finally {
+            kafka.restart(Duration.ofSeconds(90));
+        }
+        try (TestEvents events = new TestEvents(kafka.bootstrapServers())) {
+            long now = System.currentTimeMillis();
+            events.send(heartbeat(site, "p1", now, NetworkPosition.UNKNOWN, 0, 0, 100, 0, A));
+            events.send(heartbeat(site, "p2", now, NetworkPosition.UNKNOWN, 0, 0, 50, 0, A));
+        }
+        awaitAnswer(site, false, List.of("p1", "p2"));
+    }
+
+    private static JsonPath query(String site) {
+        return given().get("/api/v1/sites/{site}/assets/{hash}/peers", site, A).then().statusCode(200)
+                .extract().jsonPath();
+    }
+
+    private static void awaitAnswer(String site, boolean stale, List<String> peers) {
+        Awaitility.await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            JsonPath answer = query(site);
+            return answer.getBoolean("stale") == stale && answer.getList("peers.peerId").equals(peers);
+        });
+    }
+}
