@@ -75,8 +75,8 @@ public interface DiscoveryConfig {
         @WithDefault("6s")
         Duration sessionTimeout();
 
-        /** Consumer group heartbeat interval (under a third of the session timeout). */
-        @WithDefault("2s")
+        /** Consumer group heartbeat interval: how soon a survivor learns of a rebalance (under a third of the session timeout). */
+        @WithDefault("1s")
         Duration heartbeatInterval();
 
         /** Maximum records returned by one poll. */
