@@ -36,6 +36,9 @@ class KafkaOutageTest {
         }
         awaitAnswer(site, false, List.of("p1"));
         try {
+            // Kill the broker shortly before p1's expiry (6 s) and before the staleness bound (3 s) could be
+            // reached: the index must not take the broker's silence for p1's in the gap between the two.
+            Thread.sleep(Math.max(0, before + 4_500 - System.currentTimeMillis()));
             kafka.kill();
             awaitAnswer(site, true, List.of("p1"));
             // Past the 6 s expiry since p1's heartbeat: still answered, eviction waits for the feed.

@@ -64,11 +64,18 @@ public class SwarmIndex {
         sites.values().removeIf(site -> site.partition() == partition);
     }
 
-    /** One bounded eviction step over every site; sites left empty are dropped. Returns evicted peers. */
-    public int sweep(long now) {
+    /**
+     * One bounded eviction step over the sites of the partitions {@code eligible} accepts; sites left
+     * empty are dropped. {@code now} is the time up to which the feed is known to have heard
+     * everything. Returns evicted peers.
+     */
+    public int sweep(long now, java.util.function.IntPredicate eligible) {
         int evicted = 0;
         for (Iterator<SiteIndex> it = sites.values().iterator(); it.hasNext(); ) {
             SiteIndex site = it.next();
+            if (!eligible.test(site.partition())) {
+                continue;
+            }
             evicted += site.sweep(now, sweepBatch);
             SiteIndex.Stats stats = site.stats();
             if (stats.livePeers() == 0 && stats.tombstones() == 0) {

@@ -20,6 +20,8 @@ public class FeedStatus {
         volatile long target;
         volatile long position;
         volatile boolean caughtUp;
+        /** Records behind the end offset at the last lag check. */
+        volatile long lag;
         /** When the consumer lost the partition (coordinator unreachable), 0 while held normally. */
         volatile long lostAt;
         final long assignedAt;
@@ -62,6 +64,22 @@ public class FeedStatus {
         return o != null && o.caughtUp;
     }
 
+    /**
+     * Whether silence in {@code partition} means silence from its peers: rebuilt, and not so far behind
+     * that their heartbeats may still be waiting unread (at most {@code maxLag} records behind).
+     */
+    boolean judgeable(int partition, long maxLag) {
+        Owned o = owned.get(partition);
+        return o != null && o.caughtUp && o.lag <= maxLag;
+    }
+
+    void lag(int partition, long lag) {
+        Owned o = owned.get(partition);
+        if (o != null) {
+            o.lag = lag;
+        }
+    }
+
     /** Ready: the group gave this instance its share at least once, and every owned partition is rebuilt. */
     public boolean ready() {
         if (!assignedOnce) {
@@ -78,6 +96,11 @@ public class FeedStatus {
     /** The broker has not answered for longer than the configured bound. */
     public boolean stale(long now) {
         return now - lastBrokerContact > staleAfterMillis;
+    }
+
+    /** When the broker last answered this instance's consumer (epoch ms, 0 = never). */
+    public long lastBrokerContact() {
+        return lastBrokerContact;
     }
 
     void brokerContact(long now) {

@@ -227,7 +227,9 @@ public class PeerEventFeed {
                 long position = c.position(e.getKey(), Duration.ofSeconds(1));
                 status.target(p, e.getValue());
                 status.progress(p, position);
-                lagGauge(p).set(Math.max(0, e.getValue() - position));
+                long behind = Math.max(0, e.getValue() - position);
+                lagGauge(p).set(behind);
+                status.lag(p, behind);
             }
         } catch (WakeupException e) {
             throw e;
@@ -249,7 +251,11 @@ public class PeerEventFeed {
         if (wasStale || now < evictionResumesAt) {
             return;
         }
-        int evicted = index.sweep(now);
+        // Silence counts only up to the last moment the broker answered: before "stale" is declared, a dead
+        // broker must not make peers look silent. Partitions still rebuilding or far behind are not judged at all.
+        long heardUntil = Math.min(now, status.lastBrokerContact());
+        long maxLag = config.feed().maxPollRecords();
+        int evicted = index.sweep(heardUntil, p -> status.judgeable(p, maxLag));
         if (evicted > 0) {
             evictions.increment(evicted);
         }
