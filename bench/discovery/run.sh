@@ -13,5 +13,5 @@ cd "$root"
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 cp="discovery-service/target/test-classes:discovery-service/target/classes:$(cat discovery-service/target/bench.classpath)"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1); date: $(date -u +%FT%TZ)"
-exec java -Xms"${BENCH_HEAP:-3g}" -Xmx"${BENCH_HEAP:-3g}" -XX:+UseParallelGC -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dc2c.test.dir="$root/discovery-service/target/bench" \
+exec java -Xms"${BENCH_HEAP:-3g}" -Xmx"${BENCH_HEAP:-3g}" -XX:+UseParallelGC ${BENCH_JAVA_OPTS:-} -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dc2c.test.dir="$root/discovery-service/target/bench" \
   -cp "$cp" io.c2c.discovery.bench.DiscoveryBench "$@"

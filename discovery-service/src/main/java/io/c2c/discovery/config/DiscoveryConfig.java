@@ -83,6 +83,12 @@ public interface DiscoveryConfig {
         @WithDefault("2000")
         int maxPollRecords();
 
+        /**
+         * Threads decoding a polled batch (decoding is most of the ingest cost; applying stays on
+         * the consumer thread, in order). Default: the number of available processors.
+         */
+        java.util.Optional<Integer> decodeThreads();
+
         /** Whether the consumer runs at all (off only for tests of pure HTTP behaviour). */
         @WithDefault("true")
         boolean enabled();

@@ -1,6 +1,5 @@
 package io.c2c.discovery.messaging;
 
-import io.c2c.contracts.UnsupportedSchemaException;
 import io.c2c.contracts.event.AssetsAnnounced;
 import io.c2c.contracts.event.AssetsWithdrawn;
 import io.c2c.contracts.event.PeerEvent;
@@ -68,6 +67,7 @@ public class PeerEventFeed {
     private final Map<Class<?>, Map<SiteIndex.Outcome, Counter>> eventCounters = new HashMap<>();
     private final Counter undecodable;
     private final Counter evictions;
+    private final Counter failed;
     private final Map<Integer, AtomicLong> lag = new ConcurrentHashMap<>();
     private final AtomicBoolean rejectionLogged = new AtomicBoolean();
     private volatile boolean running;
@@ -98,6 +98,8 @@ public class PeerEventFeed {
         }
         this.undecodable = Counter.builder("c2c.discovery.events.rejected").tag("reason", "undecodable")
                 .description("records skipped because they cannot be decoded").register(registry);
+        this.failed = Counter.builder("c2c.discovery.events.rejected").tag("reason", "apply-failed")
+                .description("records skipped because applying them failed").register(registry);
         this.evictions = Counter.builder("c2c.discovery.index.evictions")
                 .description("peers evicted for lack of heartbeats").register(registry);
     }
@@ -134,7 +136,9 @@ public class PeerEventFeed {
 
     private void run() {
         DiscoveryConfig.Feed feed = config.feed();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProperties(feed))) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProperties(feed));
+             BatchDecoder decoder = new BatchDecoder(feed.decodeThreads().orElse(
+                     Runtime.getRuntime().availableProcessors()))) {
             consumer = c;
             c.subscribe(List.of(feed.topic()), new Rebalance(c));
             long nextLagCheck = 0;
@@ -143,8 +147,17 @@ public class PeerEventFeed {
                 try {
                     ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(200));
                     long now = System.currentTimeMillis();
-                    for (ConsumerRecord<String, byte[]> record : records) {
-                        handle(record, now);
+                    if (!records.isEmpty()) {
+                        List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
+                        List<byte[]> values = new ArrayList<>(records.count());
+                        for (ConsumerRecord<String, byte[]> record : records) {
+                            batch.add(record);
+                            values.add(record.value());
+                        }
+                        PeerEvent[] events = decoder.decode(values);
+                        for (int i = 0; i < events.length; i++) {
+                            handle(batch.get(i), events[i], now);
+                        }
                     }
                     if (!records.isEmpty()) {
                         status.brokerContact(now);
@@ -197,21 +210,25 @@ public class PeerEventFeed {
         return p;
     }
 
-    /** Decodes and applies one record; never throws for bad data. */
-    void handle(ConsumerRecord<String, byte[]> record, long now) {
-        PeerEvent event;
-        try {
-            event = PeerEvent.decode(record.value());
-        } catch (UnsupportedSchemaException e) {
+    /** Applies one decoded record ({@code event} null: undecodable); never throws for bad data. */
+    void handle(ConsumerRecord<String, byte[]> record, PeerEvent event, long now) {
+        if (event == null) {
             undecodable.increment();
             if (rejectionLogged.compareAndSet(false, true)) {
-                LOG.warnf("skipping undecodable record at %s-%d@%d (further ones are only counted): %s",
-                        record.topic(), record.partition(), record.offset(), e.getMessage());
+                LOG.warnf("skipping undecodable record at %s-%d@%d (malformed JSON, unknown type or unknown schema "
+                        + "version; further ones are only counted)", record.topic(), record.partition(), record.offset());
             }
             return;
         }
-        SiteIndex.Outcome outcome = index.apply(event, record.partition(), now);
-        eventCounters.get(event.getClass()).get(outcome).increment();
+        try {
+            SiteIndex.Outcome outcome = index.apply(event, record.partition(), now);
+            eventCounters.get(event.getClass()).get(outcome).increment();
+        } catch (RuntimeException e) {
+            // A bug must cost one record, not the rest of the batch behind it.
+            failed.increment();
+            LOG.errorf(e, "cannot apply record at %s-%d@%d; skipped", record.topic(), record.partition(),
+                    record.offset());
+        }
     }
 
     private void checkLag(KafkaConsumer<String, byte[]> c, DiscoveryConfig.Feed feed, long now) {
