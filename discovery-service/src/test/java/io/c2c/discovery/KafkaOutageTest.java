@@ -30,15 +30,25 @@ class KafkaOutageTest {
     void answersFromTheIndexWhileTheBrokerIsDownAndCatchesUpAfter() throws Exception {
         KafkaBroker kafka = TestInfrastructure.kafka();
         String site = "site-" + UUID.randomUUID();
-        long before = System.currentTimeMillis();
+        long before = 0;
         try (TestEvents events = new TestEvents(kafka.bootstrapServers())) {
-            events.send(heartbeat(site, "p1", before, NetworkPosition.UNKNOWN, 0, 0, 100, 0, A));
+            // p1 must be freshly heard when the broker dies (a slow start-up must not age its heartbeat
+            // past the expiry first): heartbeat with a marker asset, wait until it is indexed, retry if that took long.
+            for (int attempt = 0; attempt < 5; attempt++) {
+                before = System.currentTimeMillis();
+                String marker = hash((char) ('b' + attempt));
+                events.send(heartbeat(site, "p1", before, NetworkPosition.UNKNOWN, 0, 0, 100, 0, A, marker));
+                awaitAnswer(site, marker, false, List.of("p1"));
+                if (System.currentTimeMillis() < before + 3_500) {
+                    break;
+                }
+            }
         }
-        awaitAnswer(site, false, List.of("p1"));
         try {
             // Kill the broker shortly before p1's expiry (6 s) and before the staleness bound (3 s) could be
             // reached: the index must not take the broker's silence for p1's in the gap between the two.
             Thread.sleep(Math.max(0, before + 4_500 - System.currentTimeMillis()));
+            System.out.println("KafkaOutageTest: p1 heard at " + before + ", broker killed at " + System.currentTimeMillis());
             kafka.kill();
             awaitAnswer(site, true, List.of("p1"));
             // Past the 6 s expiry since p1's heartbeat: still answered, eviction waits for the feed.
@@ -59,14 +69,28 @@ class KafkaOutageTest {
     }
 
     private static JsonPath query(String site) {
-        return given().get("/api/v1/sites/{site}/assets/{hash}/peers", site, A).then().statusCode(200)
+        return query(site, A);
+    }
+
+    private static JsonPath query(String site, String asset) {
+        return given().get("/api/v1/sites/{site}/assets/{hash}/peers", site, asset).then().statusCode(200)
                 .extract().jsonPath();
     }
 
     private static void awaitAnswer(String site, boolean stale, List<String> peers) {
-        Awaitility.await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            JsonPath answer = query(site);
-            return answer.getBoolean("stale") == stale && answer.getList("peers.peerId").equals(peers);
-        });
+        awaitAnswer(site, A, stale, peers);
+    }
+
+    private static void awaitAnswer(String site, String asset, boolean stale, List<String> peers) {
+        String[] last = {"none"};
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                JsonPath answer = query(site, asset);
+                last[0] = answer.prettify() + " at " + System.currentTimeMillis();
+                return answer.getBoolean("stale") == stale && answer.getList("peers.peerId").equals(peers);
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("expected stale=" + stale + " peers=" + peers + "; last answer: " + last[0], e);
+        }
     }
 }
