@@ -1,6 +1,7 @@
 package io.c2c.testing;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,6 +34,7 @@ public final class DemoOriginServer implements AutoCloseable {
 
     private final HttpServer server;
     private final Path root;
+    private final Map<String, HttpHandler> routes = new java.util.concurrent.ConcurrentHashMap<>();
 
     private DemoOriginServer(HttpServer server, Path root) {
         this.server = server;
@@ -60,7 +62,23 @@ public final class DemoOriginServer implements AutoCloseable {
         return "http://127.0.0.1:" + port();
     }
 
+    /**
+     * Answers requests for exactly {@code path} with {@code handler} instead of a file: tests use it for
+     * redirects, errors and slow or endless responses. The handler must send a response.
+     */
+    public DemoOriginServer route(String path, HttpHandler handler) {
+        routes.put(path, handler);
+        return this;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        HttpHandler route = routes.get(exchange.getRequestURI().getRawPath());
+        if (route != null) {
+            try (exchange) {
+                route.handle(exchange);
+            }
+            return;
+        }
         try (exchange) {
             String method = exchange.getRequestMethod();
             if (!"GET".equals(method) && !"HEAD".equals(method)) {
