@@ -94,6 +94,25 @@ public final class DemoOriginServer implements AutoCloseable {
             long length = Files.size(file);
             exchange.getResponseHeaders().set("Content-Type", contentType(file));
             exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+            exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
+            String range = exchange.getRequestHeaders().getFirst("Range");
+            if (range != null && "GET".equals(method)) {
+                long[] span = range(range, length);
+                if (span == null) {
+                    exchange.getResponseHeaders().set("Content-Range", "bytes */" + length);
+                    exchange.sendResponseHeaders(416, -1);
+                    return;
+                }
+                long count = span[1] - span[0] + 1;
+                exchange.getResponseHeaders().set("Content-Range", "bytes " + span[0] + "-" + span[1] + "/" + length);
+                exchange.sendResponseHeaders(206, count);
+                try (OutputStream body = exchange.getResponseBody();
+                     java.io.InputStream in = Files.newInputStream(file)) {
+                    in.skipNBytes(span[0]);
+                    body.write(in.readNBytes((int) count));
+                }
+                return;
+            }
             if ("HEAD".equals(method)) {
                 exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
                 exchange.sendResponseHeaders(200, -1);
@@ -103,6 +122,35 @@ public final class DemoOriginServer implements AutoCloseable {
             try (OutputStream body = exchange.getResponseBody()) {
                 Files.copy(file, body);
             }
+        }
+    }
+
+    /** One {@code bytes=a-b}, {@code a-} or {@code -n} range as [first, last], or null when unsatisfiable. */
+    static long[] range(String header, long length) {
+        if (!header.startsWith("bytes=") || header.contains(",") || length == 0) {
+            return null;
+        }
+        String spec = header.substring(6).strip();
+        int dash = spec.indexOf('-');
+        if (dash < 0) {
+            return null;
+        }
+        try {
+            String a = spec.substring(0, dash);
+            String b = spec.substring(dash + 1);
+            long first;
+            long last;
+            if (a.isEmpty()) {
+                long suffix = Long.parseLong(b);
+                first = Math.max(0, length - suffix);
+                last = length - 1;
+            } else {
+                first = Long.parseLong(a);
+                last = b.isEmpty() ? length - 1 : Math.min(Long.parseLong(b), length - 1);
+            }
+            return first <= last && first < length ? new long[] {first, last} : null;
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

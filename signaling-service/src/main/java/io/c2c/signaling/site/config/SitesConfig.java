@@ -30,6 +30,20 @@ public interface SitesConfig {
 
     Collect collect();
 
+    Proxy proxy();
+
+    /** The origin fallback proxy {@code GET /_c2c/origin/<path>}. */
+    interface Proxy {
+
+        /** Proxied requests in flight on this pod; more get 503. */
+        @WithDefault("256")
+        int maxConcurrent();
+
+        /** Longest a proxied request may stay idle (no bytes from the origin). */
+        @WithDefault("30s")
+        Duration idleTimeout();
+    }
+
     /** The durable registry: the compacted {@code sites} topic and this pod's in-memory view of it. */
     interface Registry {
 

@@ -139,15 +139,11 @@ public class SafeFetcher {
         return next;
     }
 
-    private static String host(URI uri) {
-        return uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-    }
-
-    private record Attempt(int status, String location, String contentType, long bytes) {
-    }
-
-    private Attempt once(URI url, long maxBytes, long deadlineNanos, HostResolver resolver, BodySink sink)
-            throws FetchException {
+    /**
+     * Options for a GET of {@code url} that connect only to an address of its host that the policy permits (the
+     * checked address itself, so DNS cannot change between check and connect). Blocking: resolves the host.
+     */
+    public RequestOptions pinnedGet(URI url, long timeoutMs, HostResolver resolver) throws FetchException {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if ((!scheme.equals("http") && !scheme.equals("https")) || url.getHost() == null) {
             throw new FetchException(FetchException.Kind.INVALID_URL, "not an http(s) URL");
@@ -168,14 +164,9 @@ public class SafeFetcher {
             }
         }
         InetAddress target = addresses.get(0);
-        long leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-        long timeoutMs = Math.min(leftMs, config.requestTimeout().toMillis());
-        if (timeoutMs <= 0) {
-            throw new FetchException(FetchException.Kind.TIMEOUT, "no time left for this request");
-        }
         String pathAndQuery = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
                 + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-        RequestOptions options = new RequestOptions()
+        return new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setHost(host)
                 .setPort(port)
@@ -187,6 +178,28 @@ public class SafeFetcher {
                 .setIdleTimeout(timeoutMs)
                 .addHeader("User-Agent", "c2c-collect/0.1")
                 .addHeader("Accept-Encoding", "identity");
+    }
+
+    /** The shared outbound client (no redirects, bounded pool); only use it with {@link #pinnedGet} options. */
+    public HttpClient client() {
+        return client;
+    }
+
+    private static String host(URI uri) {
+        return uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+    }
+
+    private record Attempt(int status, String location, String contentType, long bytes) {
+    }
+
+    private Attempt once(URI url, long maxBytes, long deadlineNanos, HostResolver resolver, BodySink sink)
+            throws FetchException {
+        long leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        long timeoutMs = Math.min(leftMs, config.requestTimeout().toMillis());
+        if (timeoutMs <= 0) {
+            throw new FetchException(FetchException.Kind.TIMEOUT, "no time left for this request");
+        }
+        RequestOptions options = pinnedGet(url, timeoutMs, resolver);
 
         CompletableFuture<Attempt> result = new CompletableFuture<>();
         AtomicLong received = new AtomicLong();
