@@ -82,6 +82,10 @@ public final class Hostnames {
         if (host == null || host.isEmpty() || host.length() > 1024) {
             return Optional.empty();
         }
+        String fast = plainAsciiHost(host);
+        if (fast != null) {
+            return Optional.of(fast);
+        }
         String h = host.strip();
         if (h.startsWith("[")) {
             return Optional.empty(); // IPv6 literal: never a site
@@ -92,6 +96,64 @@ public final class Hostnames {
         }
         Result result = canonical(h);
         return result.ok() ? Optional.of(result.value()) : Optional.empty();
+    }
+
+    /**
+     * The common case without IDN processing or allocations beyond the result: an already lowercase ASCII name of
+     * at least two valid labels, optionally with {@code :port} and a trailing dot. Null when the slow path must
+     * decide (uppercase, Unicode, anything unusual).
+     */
+    private static String plainAsciiHost(String host) {
+        int end = host.length();
+        int colon = host.lastIndexOf(':');
+        if (colon >= 0) {
+            for (int i = colon + 1; i < end; i++) {
+                char c = host.charAt(i);
+                if (c < '0' || c > '9') {
+                    return null;
+                }
+            }
+            end = colon;
+        }
+        if (end > 0 && host.charAt(end - 1) == '.') {
+            end--;
+        }
+        if (end == 0 || end > MAX_LENGTH) {
+            return null;
+        }
+        int labelStart = 0;
+        int labels = 0;
+        boolean tldHasLetter = false;
+        for (int i = 0; i <= end; i++) {
+            char c = i == end ? '.' : host.charAt(i);
+            if (c == '.') {
+                int length = i - labelStart;
+                if (length == 0 || length > 63 || host.charAt(labelStart) == '-' || host.charAt(i - 1) == '-') {
+                    return null;
+                }
+                labels++;
+                tldHasLetter = false;
+                for (int j = labelStart; j < i; j++) {
+                    char l = host.charAt(j);
+                    if (l >= 'a' && l <= 'z') {
+                        tldHasLetter = true;
+                        break;
+                    }
+                }
+                labelStart = i + 1;
+            } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+                return null;
+            }
+        }
+        if (labels < 2 || !tldHasLetter) {
+            return null;
+        }
+        String name = host.substring(0, end);
+        if (name.endsWith(".localhost")) {
+            return null;
+        }
+        // Punycode labels need the IDN check on the slow path.
+        return name.contains("xn--") ? null : name;
     }
 
     /** A canonical name or the reason there is none. */

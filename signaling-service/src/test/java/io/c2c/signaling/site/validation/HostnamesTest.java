@@ -62,4 +62,24 @@ class HostnamesTest {
     void hostHeadersThatCannotBeSitesMiss(String header) {
         assertEquals(Optional.empty(), Hostnames.forLookup(header));
     }
+
+    /** Fuzz-style: the allocation-free fast path of forLookup agrees with the full canonicalization. */
+    @org.junit.jupiter.api.Test
+    void fastLookupPathAgreesWithTheFullCheck() {
+        java.util.Random random = new java.util.Random(42);
+        String alphabet = "abcxn-.09:Aü";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder host = new StringBuilder();
+            int length = 1 + random.nextInt(24);
+            for (int j = 0; j < length; j++) {
+                host.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String h = host.toString();
+            int colon = h.lastIndexOf(':');
+            String withoutPort = colon >= 0 ? h.substring(0, colon) : h;
+            Hostnames.Result full = Hostnames.canonical(withoutPort);
+            Optional<String> expected = full.ok() ? Optional.of(full.value()) : Optional.empty();
+            assertEquals(expected, Hostnames.forLookup(h), h);
+        }
+    }
 }
