@@ -52,6 +52,17 @@ class CollectTest {
         origin.route("/c/to-file", redirect("file:///etc/passwd"));
         origin.route("/c/to-other-host", redirect("http://169.254.169.254/latest/meta-data/"));
         origin.route("/c/moved", redirect("/c/index.html"));
+        origin.route("/c/stalled", exchange -> {
+            // Headers, a few bytes, then silence longer than the test profile's 5 s request timeout.
+            exchange.sendResponseHeaders(200, 1000);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(new byte[10]);
+                out.flush();
+                Thread.sleep(6_000);
+            } catch (InterruptedException | java.io.IOException expected) {
+                // the collector gave up first
+            }
+        });
         origin.route("/c/endless", exchange -> {
             // Chunked, no Content-Length: the limit must apply while streaming.
             exchange.sendResponseHeaders(200, 0);
@@ -184,6 +195,18 @@ class CollectTest {
 
         as(key).body(Map.of("paths", List.of("/missing.html"))).post("/api/v1/sites/" + siteId + "/collect")
                 .then().statusCode(200).body("published", is(false)).body("errors.error", hasItem("http-status"));
+    }
+
+    @Test
+    void aStalledOriginTimesOutAndTheRestIsStillCollected() {
+        String key = Api.newOwner();
+        String siteId = verifiedSite(key);
+        as(key).body(Map.of("paths", List.of("/stalled", "/index.html"))).post("/api/v1/sites/" + siteId + "/collect")
+                .then().statusCode(200)
+                .body("published", is(true))
+                .body("filesCollected", is(1))
+                .body("errors.path", equalTo(List.of("/stalled")))
+                .body("errors.error", equalTo(List.of("timeout")));
     }
 
     @Test
