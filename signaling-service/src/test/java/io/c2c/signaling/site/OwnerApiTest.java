@@ -186,4 +186,33 @@ class OwnerApiTest {
                 .body("paths.'/api/v1/hooks/sites/{siteId}/collect'.post.responses.'401'", not(nullValue()));
         given().get("/q/openapi?format=json").then().body("tags.name", hasSize(org.hamcrest.Matchers.greaterThan(0)));
     }
+
+    /** Fuzz-style: mutated request bodies never crash the API (every answer is 201, 400, 409 or 413, never 5xx). */
+    @Test
+    void mutatedBodiesGetClearAnswersNeverServerErrors() {
+        String key = Api.newOwner();
+        String valid = "{\"domains\":[\"www.fuzz.example\"],\"origin\":\"https://o.example\","
+                + "\"settings\":{\"p2pEnabled\":true,\"uploadCapBytesPerSecond\":1000,\"allowedPaths\":[\"/a\"]}}";
+        String[] inserts = {"\u0000", "\"", "{", "}", "[", "]", ",", ":", "-1", "1e309", "null", "true", "\\u0000",
+            "\u00fc", "..", "*", "%2e", "\n", "9999999999999999999999"};
+        java.util.Random random = new java.util.Random(1234);
+        java.util.Set<Integer> statuses = new java.util.TreeSet<>();
+        for (int i = 0; i < 150; i++) {
+            StringBuilder body = new StringBuilder(valid);
+            int edits = 1 + random.nextInt(3);
+            for (int e = 0; e < edits; e++) {
+                int at = random.nextInt(body.length());
+                if (random.nextBoolean()) {
+                    body.insert(at, inserts[random.nextInt(inserts.length)]);
+                } else {
+                    body.deleteCharAt(at);
+                }
+            }
+            int status = as(key).body(body.toString()).post("/api/v1/sites").then().extract().statusCode();
+            statuses.add(status);
+            org.junit.jupiter.api.Assertions.assertTrue(status == 201 || status == 400 || status == 409
+                    || status == 413, "status " + status + " for " + body);
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(statuses.contains(400), "the mutations must hit errors");
+    }
 }

@@ -59,6 +59,14 @@ class RegistryDurabilityTest {
     }
 
     @Test
+    void registryGaugesAreExported() {
+        Api.registerSite(Api.newOwner(), Api.freshDomain(), "https://origin.example.org");
+        io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("c2c_sites_registered"))
+                .body(org.hamcrest.Matchers.containsString("c2c_sites_registry_loaded 1.0"));
+    }
+
+    @Test
     void registrationsNeedNoRedis() {
         RedisServer redis = TestInfrastructure.redis();
         String key = Api.newOwner();

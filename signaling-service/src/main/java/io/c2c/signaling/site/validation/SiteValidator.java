@@ -124,6 +124,7 @@ public class SiteValidator {
         if (input == null) {
             return SiteSettings.DEFAULTS;
         }
+        int errorsBefore = errors.size();
         boolean p2p = input.p2pEnabled() == null ? SiteSettings.DEFAULTS.p2pEnabled() : input.p2pEnabled();
         long cap = input.uploadCapBytesPerSecond() == null ? SiteSettings.DEFAULTS.uploadCapBytesPerSecond()
                 : input.uploadCapBytesPerSecond();
@@ -146,8 +147,8 @@ public class SiteValidator {
                 errors.add(new FieldError("settings.allowedPaths[" + i + "]", problem));
             }
         }
-        if (cap < 0 || maxFile < 0) {
-            return SiteSettings.DEFAULTS;
+        if (errors.size() > errorsBefore) {
+            return SiteSettings.DEFAULTS; // never built from invalid input; the caller reports the errors
         }
         return new SiteSettings(p2p, cap, maxFile, paths);
     }
