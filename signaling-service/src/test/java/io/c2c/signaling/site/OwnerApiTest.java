@@ -168,6 +168,16 @@ class OwnerApiTest {
     }
 
     @Test
+    void theOwnerApiIsServedOnlyOnThePlatformsApiHosts() {
+        String key = Api.newOwner();
+        given().header("Host", "www.customer.example").header("Authorization", "Bearer " + key)
+                .get("/api/v1/sites").then().statusCode(404).contentType("application/problem+json")
+                .body("detail", containsString("not served on this host"));
+        given().header("Host", "127.0.0.1").header("Authorization", "Bearer " + key)
+                .get("/api/v1/sites").then().statusCode(200);
+    }
+
+    @Test
     void theSameDomainTwiceInOnesOwnSitesIsAConflict() {
         String key = Api.newOwner();
         String domain = Api.freshDomain();

@@ -16,6 +16,12 @@ public interface SitesConfig {
     /** When set, creating an owner account needs this value in the {@code X-C2C-Signup-Token} header. */
     Optional<String> signupToken();
 
+    /**
+     * Host names (without port) the owner API answers on, e.g. {@code api.c2c.example}; other hosts get 404 so a
+     * customer's domain pointed at the platform never exposes it. Empty: every host (local runs).
+     */
+    Optional<List<String>> apiHosts();
+
     /** Largest request body the owner API accepts (bytes); larger requests get 413. */
     @WithDefault("65536")
     int maxRequestBytes();
