@@ -9,6 +9,7 @@ public final class SchemaVersions {
 
     public static final int PEER_EVENT = 1;
     public static final int SITE_RECORD = 1;
+    public static final int MANIFEST = 1;
 
     private SchemaVersions() {
     }

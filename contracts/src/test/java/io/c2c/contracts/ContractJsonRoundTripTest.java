@@ -14,6 +14,8 @@ import io.c2c.contracts.event.PeerHeartbeat;
 import io.c2c.contracts.event.PeerJoined;
 import io.c2c.contracts.event.PeerLeft;
 import io.c2c.contracts.site.DomainClaim;
+import io.c2c.contracts.site.Manifest;
+import io.c2c.contracts.site.ManifestFile;
 import io.c2c.contracts.site.SiteRecord;
 import io.c2c.contracts.site.SiteSettings;
 import java.nio.charset.StandardCharsets;
@@ -118,5 +120,48 @@ class ContractJsonRoundTripTest {
                 + "\"origin\":\"https://o.example\",\"revision\":1,\"updatedAt\":1}";
 
         assertThrows(UnsupportedSchemaException.class, () -> SiteRecord.decode(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void siteRecordWithChallengesAndWebhookRoundTrips() {
+        SiteRecord site = SiteRecord.of("site-2", "owner-1",
+                List.of(new DomainClaim("www.example.com", false, 0, "tok-" + "x".repeat(39))),
+                "https://origin.example.com", SiteSettings.DEFAULTS, null, 1, T, HASH_B);
+
+        assertEquals(site, SiteRecord.decode(SiteRecord.encode(site)));
+    }
+
+    @Test
+    void siteRecordWrittenBeforeChallengesExistedStillDecodes() {
+        String json = "{\"schemaVersion\":1,\"siteId\":\"s\",\"ownerId\":\"o\",\"domains\":[{\"name\":\"a.example\","
+                + "\"verified\":true,\"verifiedAt\":5}],\"origin\":\"https://o.example\",\"revision\":1,\"updatedAt\":2}";
+
+        SiteRecord site = SiteRecord.decode(json.getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(new DomainClaim("a.example", true, 5), site.domains().get(0));
+        assertEquals(null, site.webhookSecretHash());
+    }
+
+    @Test
+    void manifestRoundTrips() {
+        Manifest manifest = Manifest.of(HASH_A, "site-1", 262_144, T, List.of(
+                new ManifestFile("/index.html", 10, "text/html", HASH_B, List.of(HASH_B)),
+                new ManifestFile("/empty.txt", 0, null, HASH_A, List.of())));
+
+        Manifest decoded = Manifest.decode(Manifest.encode(manifest));
+
+        assertEquals(manifest, decoded);
+        assertEquals("application/octet-stream", decoded.files().get(1).contentType());
+    }
+
+    @Test
+    void manifestWithBadHashesOrPathsIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> new ManifestFile("/a", 1, null, "ABC", List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new ManifestFile("a", 1, null, HASH_A, List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new ManifestFile("/a", 1, null, HASH_A, List.of("0")));
+        assertThrows(IllegalArgumentException.class, () -> Manifest.of("nothex", "s", 1, T, List.of()));
+        String json = "{\"schemaVersion\":2,\"manifestId\":\"" + HASH_A + "\",\"siteId\":\"s\",\"chunkSize\":1,"
+                + "\"createdAt\":1,\"files\":[]}";
+        assertThrows(UnsupportedSchemaException.class, () -> Manifest.decode(json.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -1,6 +1,7 @@
 package io.c2c.testing;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,6 +34,7 @@ public final class DemoOriginServer implements AutoCloseable {
 
     private final HttpServer server;
     private final Path root;
+    private final Map<String, HttpHandler> routes = new java.util.concurrent.ConcurrentHashMap<>();
 
     private DemoOriginServer(HttpServer server, Path root) {
         this.server = server;
@@ -60,7 +62,23 @@ public final class DemoOriginServer implements AutoCloseable {
         return "http://127.0.0.1:" + port();
     }
 
+    /**
+     * Answers requests for exactly {@code path} with {@code handler} instead of a file: tests use it for
+     * redirects, errors and slow or endless responses. The handler must send a response.
+     */
+    public DemoOriginServer route(String path, HttpHandler handler) {
+        routes.put(path, handler);
+        return this;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        HttpHandler route = routes.get(exchange.getRequestURI().getRawPath());
+        if (route != null) {
+            try (exchange) {
+                route.handle(exchange);
+            }
+            return;
+        }
         try (exchange) {
             String method = exchange.getRequestMethod();
             if (!"GET".equals(method) && !"HEAD".equals(method)) {
@@ -76,6 +94,25 @@ public final class DemoOriginServer implements AutoCloseable {
             long length = Files.size(file);
             exchange.getResponseHeaders().set("Content-Type", contentType(file));
             exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+            exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
+            String range = exchange.getRequestHeaders().getFirst("Range");
+            if (range != null && "GET".equals(method)) {
+                long[] span = range(range, length);
+                if (span == null) {
+                    exchange.getResponseHeaders().set("Content-Range", "bytes */" + length);
+                    exchange.sendResponseHeaders(416, -1);
+                    return;
+                }
+                long count = span[1] - span[0] + 1;
+                exchange.getResponseHeaders().set("Content-Range", "bytes " + span[0] + "-" + span[1] + "/" + length);
+                exchange.sendResponseHeaders(206, count);
+                try (OutputStream body = exchange.getResponseBody();
+                     java.io.InputStream in = Files.newInputStream(file)) {
+                    in.skipNBytes(span[0]);
+                    body.write(in.readNBytes((int) count));
+                }
+                return;
+            }
             if ("HEAD".equals(method)) {
                 exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
                 exchange.sendResponseHeaders(200, -1);
@@ -85,6 +122,35 @@ public final class DemoOriginServer implements AutoCloseable {
             try (OutputStream body = exchange.getResponseBody()) {
                 Files.copy(file, body);
             }
+        }
+    }
+
+    /** One {@code bytes=a-b}, {@code a-} or {@code -n} range as [first, last], or null when unsatisfiable. */
+    static long[] range(String header, long length) {
+        if (!header.startsWith("bytes=") || header.contains(",") || length == 0) {
+            return null;
+        }
+        String spec = header.substring(6).strip();
+        int dash = spec.indexOf('-');
+        if (dash < 0) {
+            return null;
+        }
+        try {
+            String a = spec.substring(0, dash);
+            String b = spec.substring(dash + 1);
+            long first;
+            long last;
+            if (a.isEmpty()) {
+                long suffix = Long.parseLong(b);
+                first = Math.max(0, length - suffix);
+                last = length - 1;
+            } else {
+                first = Long.parseLong(a);
+                last = b.isEmpty() ? length - 1 : Math.min(Long.parseLong(b), length - 1);
+            }
+            return first <= last && first < length ? new long[] {first, last} : null;
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

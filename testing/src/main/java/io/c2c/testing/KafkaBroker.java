@@ -38,7 +38,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>The broker counts as ready only after a produce/consume round trip through it succeeds.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker extends ManagedServer {
 
     private static final String CLASSPATH_RESOURCE = "META-INF/c2c/kafka-broker.classpath";
     private static final String READY_TOPIC = "c2c-ready-check";
@@ -46,7 +46,6 @@ public final class KafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Path dir;
-    private ChildProcess process;
 
     private KafkaBroker(int port, int controllerPort, Path dir) {
         this.port = port;
@@ -81,11 +80,8 @@ public final class KafkaBroker implements AutoCloseable {
         return port;
     }
 
-    public boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    private void launch(Duration timeout) {
+    @Override
+    protected void launch(Duration timeout) {
         for (int p : new int[] {port, controllerPort}) {
             if (FreePorts.isListening(p)) {
                 throw new IllegalStateException("port " + p + " is already in use; cannot start Kafka there");
@@ -275,39 +271,8 @@ public final class KafkaBroker implements AutoCloseable {
         throw new IllegalStateException("produced record " + marker + " was not consumed back before the deadline");
     }
 
-    /** SIGTERM and wait for a controlled shutdown (Kafka flushes and closes its logs). */
-    public void stop() {
-        if (process != null) {
-            process.stop(Duration.ofSeconds(30));
-        }
-    }
-
-    /** SIGKILL, as a crash would: the next {@link #restart} recovers the logs. */
-    public void kill() {
-        if (process != null) {
-            process.kill();
-        }
-    }
-
-    /** Starts the broker again on the same ports and storage. */
-    public void restart(Duration timeout) {
-        if (isRunning()) {
-            stop();
-        }
-        launch(timeout);
-    }
-
     @Override
-    public void close() {
-        stop();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+    protected Duration stopGrace() {
+        return Duration.ofSeconds(30);
     }
 }

@@ -18,13 +18,12 @@ import java.util.Optional;
  * A real Redis server (Debian's {@code redis-server}) on 127.0.0.1, without persistence: the
  * platform keeps only ephemeral state in Redis, and tests must start clean.
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer extends ManagedServer {
 
     private static final String INSTALL_HINT = "apt-get install -y redis-server";
 
     private final int port;
     private final Path dir;
-    private ChildProcess process;
 
     private RedisServer(int port, Path dir) {
         this.port = port;
@@ -47,7 +46,8 @@ public final class RedisServer implements AutoCloseable {
         return dir.resolve("redis.pid");
     }
 
-    private void launch(Duration timeout) {
+    @Override
+    protected void launch(Duration timeout) {
         if (FreePorts.isListening(port)) {
             throw new IllegalStateException("port " + port + " is already in use; cannot start Redis there");
         }
@@ -110,43 +110,8 @@ public final class RedisServer implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
-    public boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    /** SIGTERM and wait: a clean shutdown. */
-    public void stop() {
-        if (process != null) {
-            process.stop(Duration.ofSeconds(10));
-        }
-    }
-
-    /** SIGKILL, as a crash would. */
-    public void kill() {
-        if (process != null) {
-            process.kill();
-        }
-    }
-
-    /** Starts again on the same port, e.g. after {@link #stop} or {@link #kill} in a fault test. */
-    public void restart(Duration timeout) {
-        if (isRunning()) {
-            stop();
-        }
-        launch(timeout);
-    }
-
     @Override
-    public void close() {
-        stop();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+    protected Duration stopGrace() {
+        return Duration.ofSeconds(10);
     }
 }

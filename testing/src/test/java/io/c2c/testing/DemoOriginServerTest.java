@@ -46,4 +46,32 @@ class DemoOriginServerTest {
         return http.send(HttpRequest.newBuilder(URI.create(origin.url() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
+
+    @Test
+    void servesSingleByteRanges() throws Exception {
+        Files.writeString(root.resolve("f.txt"), "0123456789");
+        try (DemoOriginServer origin = DemoOriginServer.start(0, root)) {
+            HttpResponse<String> middle = http.send(HttpRequest.newBuilder(URI.create(origin.url() + "/f.txt"))
+                    .header("Range", "bytes=2-4").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(206, middle.statusCode());
+            assertEquals("234", middle.body());
+            assertEquals("bytes 2-4/10", middle.headers().firstValue("Content-Range").orElseThrow());
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "'bytes=0-0', 0, 0", "'bytes=7-', 7, 9", "'bytes=-3', 7, 9", "'bytes=5-100', 5, 9", "'bytes=-100', 0, 9"})
+    void rangeSpecs(String header, long first, long last) {
+        long[] span = DemoOriginServer.range(header, 10);
+        assertEquals(first, span[0]);
+        assertEquals(last, span[1]);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"bytes=10-", "bytes=5-2", "bytes=a-b", "items=0-1",
+        "bytes=0-1,3-4", "bytes="})
+    void unsatisfiableRanges(String header) {
+        assertEquals(null, DemoOriginServer.range(header, 10));
+    }
 }

@@ -14,9 +14,12 @@ import java.util.List;
  * @param manifestId id of the current manifest version, or null before the first collect
  * @param revision   increases by one with every change, so a reader can ignore stale copies
  * @param updatedAt  epoch milliseconds of the last change
+ * @param webhookSecretHash SHA-256 (hex) of the site's collect-webhook secret, or null when no webhook was
+ *                   issued; the secret itself is shown to the owner once and never stored
  */
 public record SiteRecord(int schemaVersion, String siteId, String ownerId, List<DomainClaim> domains, String origin,
-                         SiteSettings settings, String manifestId, long revision, long updatedAt) {
+                         SiteSettings settings, String manifestId, long revision, long updatedAt,
+                         String webhookSecretHash) {
 
     public static final String TYPE = "site";
 
@@ -38,10 +41,23 @@ public record SiteRecord(int schemaVersion, String siteId, String ownerId, List<
         }
     }
 
+    /** The record without a webhook secret (the shape before the webhook was added). */
+    public SiteRecord(int schemaVersion, String siteId, String ownerId, List<DomainClaim> domains, String origin,
+                      SiteSettings settings, String manifestId, long revision, long updatedAt) {
+        this(schemaVersion, siteId, ownerId, domains, origin, settings, manifestId, revision, updatedAt, null);
+    }
+
     public static SiteRecord of(String siteId, String ownerId, List<DomainClaim> domains, String origin,
                                 SiteSettings settings, String manifestId, long revision, long updatedAt) {
         return new SiteRecord(SchemaVersions.SITE_RECORD, siteId, ownerId, domains, origin, settings, manifestId,
-                revision, updatedAt);
+                revision, updatedAt, null);
+    }
+
+    public static SiteRecord of(String siteId, String ownerId, List<DomainClaim> domains, String origin,
+                                SiteSettings settings, String manifestId, long revision, long updatedAt,
+                                String webhookSecretHash) {
+        return new SiteRecord(SchemaVersions.SITE_RECORD, siteId, ownerId, domains, origin, settings, manifestId,
+                revision, updatedAt, webhookSecretHash);
     }
 
     public static byte[] encode(SiteRecord site) {

@@ -1,0 +1,163 @@
+package io.c2c.signaling.site.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Typed configuration of the site registry, ownership proof and collect ({@code c2c.sites.*}). Every knob is
+ * listed with its default in application.properties and in docs/sites.md.
+ */
+@ConfigMapping(prefix = "c2c.sites")
+public interface SitesConfig {
+
+    /** When set, creating an owner account needs this value in the {@code X-C2C-Signup-Token} header. */
+    Optional<String> signupToken();
+
+    /**
+     * Host names (without port) the owner API answers on, e.g. {@code api.c2c.example}; other hosts get 404 so a
+     * customer's domain pointed at the platform never exposes it. Empty: every host (local runs).
+     */
+    Optional<List<String>> apiHosts();
+
+    /** Largest request body the owner API accepts (bytes); larger requests get 413. */
+    @WithDefault("65536")
+    int maxRequestBytes();
+
+    Registry registry();
+
+    Limits limits();
+
+    Verify verify();
+
+    Fetch fetch();
+
+    Collect collect();
+
+    Proxy proxy();
+
+    /** The origin fallback proxy {@code GET /_c2c/origin/<path>}. */
+    interface Proxy {
+
+        /** Proxied requests in flight on this pod; more get 503. */
+        @WithDefault("256")
+        int maxConcurrent();
+
+        /** Longest a proxied request may stay idle (no bytes from the origin). */
+        @WithDefault("30s")
+        Duration idleTimeout();
+    }
+
+    /** The durable registry: the compacted {@code sites} topic and this pod's in-memory view of it. */
+    interface Registry {
+
+        /** Topic holding sites, owners and manifests. */
+        @WithDefault("sites")
+        String topic();
+
+        /** How long a write waits for the broker's ack and for this pod's view to apply it. */
+        @WithDefault("10s")
+        Duration writeTimeout();
+
+        /** Pause between attempts to reach Kafka while the view cannot start following the topic. */
+        @WithDefault("2s")
+        Duration retryBackoff();
+    }
+
+    /** Bounds of what one owner may register. */
+    interface Limits {
+
+        @WithDefault("100")
+        int maxSitesPerOwner();
+
+        @WithDefault("20")
+        int maxDomainsPerSite();
+
+        @WithDefault("64")
+        int maxAllowedPaths();
+
+        /** Upper bound of a site's per-visitor upload cap (bytes per second). */
+        @WithDefault("1073741824")
+        long maxUploadCapBytesPerSecond();
+
+        /** Upper bound of a site's largest file served peer-to-peer (bytes). */
+        @WithDefault("4294967296")
+        long maxP2pFileBytes();
+    }
+
+    /** Ownership proof. */
+    interface Verify {
+
+        /**
+         * DNS server ({@code host:port}) asked for {@code _c2c-challenge} TXT records and, for the well-known file
+         * check, the domain's A records; empty means the system's resolver.
+         */
+        Optional<String> dnsServer();
+
+        @WithDefault("3s")
+        Duration dnsTimeout();
+
+        /** Port of {@code http://<domain>/.well-known/c2c-challenge}; 80 in production, the test origin's in tests. */
+        @WithDefault("80")
+        int wellKnownPort();
+    }
+
+    /** Every outbound HTTP request to an origin (collect, well-known check). */
+    interface Fetch {
+
+        /**
+         * CIDRs that may be fetched although they are loopback/private/link-local (operator allow-list, e.g.
+         * {@code 127.0.0.0/8} in tests); empty in production, so the platform never fetches internal addresses.
+         */
+        Optional<List<String>> allowedPrivateCidrs();
+
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** Longest one request may take, body included. */
+        @WithDefault("30s")
+        Duration requestTimeout();
+
+        /** Redirects followed per file; each must stay on the origin's host and use http(s). */
+        @WithDefault("5")
+        int maxRedirects();
+    }
+
+    /** Bounds of one collect run. */
+    interface Collect {
+
+        @WithDefault("1000")
+        int maxFiles();
+
+        @WithDefault("67108864")
+        long maxFileBytes();
+
+        @WithDefault("536870912")
+        long maxTotalBytes();
+
+        @WithDefault("120s")
+        Duration maxDuration();
+
+        /** Size of a hashed chunk (bytes); see docs/sites.md for why 256 KiB. */
+        @WithDefault("262144")
+        int chunkSize();
+
+        /** Largest sitemap read (bytes). */
+        @WithDefault("1048576")
+        int maxSitemapBytes();
+
+        /** Largest encoded manifest (bytes); must stay below the broker's message size limit. */
+        @WithDefault("900000")
+        int maxManifestBytes();
+
+        /** Manifest versions kept per site (the newest first); older ones are deleted from the topic. */
+        @WithDefault("3")
+        int retainedManifests();
+
+        /** Collect runs at once on this pod; more get 503. */
+        @WithDefault("2")
+        int maxConcurrent();
+    }
+}
