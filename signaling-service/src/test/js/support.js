@@ -113,7 +113,7 @@ export class FakeClock {
  */
 export function fakePeer(id, bytes, file, clock, { behaviour = 'honest', delayMs = 10, after = 2 } = {}) {
   const peer = {
-    id, requests: 0, answered: 0, inFlight: 0, maxInFlight: 0, closedWith: null, gone: false, aborted: 0,
+    id, behaviour, requests: 0, answered: 0, inFlight: 0, maxInFlight: 0, closedWith: null, gone: false, aborted: 0,
     close(reason) { peer.closedWith = reason; },
     requestChunk(fileHash, index, length, signal) {
       peer.requests++;
