@@ -41,7 +41,10 @@ self.addEventListener('message', (event) => {
   if (!data || data.type !== 'c2c-paths' || !Array.isArray(data.paths) || data.paths.length > 10000) return;
   const state = { paths: data.paths.filter((p) => typeof p === 'string'), htmlPaths: (data.htmlPaths || []).filter((p) => typeof p === 'string') };
   remember(state);
-  event.waitUntil(caches.open(STATE_CACHE).then((cache) => cache.put(PATHS_KEY, new Response(JSON.stringify(state)))));
+  const ack = event.ports && event.ports[0];
+  event.waitUntil(caches.open(STATE_CACHE)
+    .then((cache) => cache.put(PATHS_KEY, new Response(JSON.stringify(state))))
+    .finally(() => ack && ack.postMessage({ type: 'c2c-paths-ok' })));
 });
 
 self.addEventListener('fetch', (event) => {
@@ -62,7 +65,7 @@ self.addEventListener('fetch', (event) => {
 async function fromAgent(request) {
   await loaded;
   const path = new URL(request.url).pathname;
-  const shells = (await self.clients.matchAll({ type: 'window' })).filter((c) => c.frameType === 'top-level');
+  const shells = (await self.clients.matchAll({ type: 'window', includeUncontrolled: true })).filter((c) => c.frameType === 'top-level');
   for (const shell of shells) {
     const answer = await ask(shell, path);
     if (answer && answer.ok) {
