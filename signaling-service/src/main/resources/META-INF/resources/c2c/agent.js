@@ -316,6 +316,11 @@ export class PeerAgent {
  * `maxStartMs`: without a worker or a bootstrap answer the site still loads, only without peers.
  */
 export async function startShell({ frame = document.getElementById('c2c-site'), maxStartMs = 3000 } = {}) {
+  if (window.top !== window) {
+    // The server answered the frame's request with the shell again: loading the frame would nest shells without end.
+    console.error('c2c: the shell was loaded inside a frame; the site file must be served for Sec-Fetch-Dest: iframe');
+    return null;
+  }
   const target = location.pathname + location.search + location.hash;
   frame.addEventListener('load', () => {
     try {
