@@ -253,3 +253,13 @@ test('with the real clock and Web Crypto digest, honest peers deliver a verified
   assert.deepEqual(got, bytes);
   assert.equal(stats.bytesFromPeers, bytes.length);
 });
+
+test('a digest that fails (not a mismatch) ends the fetch with a typed error instead of an unhandled rejection', async () => {
+  const { clock, file, bytes } = setup();
+  const broken = async () => { throw new Error('crypto unavailable'); };
+  const peers = [fakePeer('a', bytes, file, clock)];
+  const fromPeers = clock.run(fetchFile({ file, peers, origin: fakeOrigin(bytes, clock), clock, digest: broken }));
+  await assert.rejects(fromPeers, (e) => e instanceof FetchError && e.code === 'verify-failed');
+  const fromOrigin = clock.run(fetchFile({ file, peers: [], origin: fakeOrigin(bytes, clock), clock, digest: broken }));
+  await assert.rejects(fromOrigin, (e) => e instanceof FetchError && e.code === 'verify-failed');
+});

@@ -6,7 +6,7 @@ import { systemClock } from './clock.js';
 import { CacheStorageBackend, ChunkStore, MemoryBackend } from './chunk-store.js';
 import { DC_PROTOCOL } from './dc-protocol.js';
 import { FetchError } from './errors.js';
-import { chunkLength, parseManifest } from './manifest.js';
+import { chunkLength, parseManifest, verifyChunk } from './manifest.js';
 import { PeerLink, attachDataChannel } from './peer-link.js';
 import { fetchFile } from './scheduler.js';
 import { SIGNALING_PATH, SignalingClient } from './signaling-client.js';
@@ -81,8 +81,10 @@ export class PeerAgent {
     this.peers = new Map();
     /** file hash → peer ids discovery named as holders */
     this.holders = new Map();
+    /** file hash → the fetch in progress */
+    this.inflight = new Map();
     this.stats = {
-      bytesFromPeers: 0, bytesFromOrigin: 0, filesFromPeers: 0, filesFromOrigin: 0, filesMixed: 0,
+      bytesFromPeers: 0, bytesFromOrigin: 0, filesFromPeers: 0, filesFromOrigin: 0, filesMixed: 0, filesFromCache: 0,
       peersConnected: 0, connectionsByType: { host: 0, srflx: 0, prflx: 0, relay: 0 }, failures: {}, badPeers: [],
     };
   }
@@ -127,8 +129,31 @@ export class PeerAgent {
   async serve(path) {
     const file = this.manifest.byPath.get(path);
     if (!file) return { ok: false, final: true, reason: 'not-in-manifest' };
+    // Files above the owner's P2P limit are not assembled in memory: the worker lets the network stream them.
+    if (file.size > (this.settings.maxP2pFileBytes ?? Infinity)) return { ok: false, final: true, reason: 'too-large' };
+    // Concurrent requests for one file share one fetch; each answer gets its own copy (bodies are transferred).
+    let pending = this.inflight.get(file.sha256);
+    if (!pending) {
+      pending = this.obtain(file).finally(() => this.inflight.delete(file.sha256));
+      this.inflight.set(file.sha256, pending);
+    }
+    const result = await pending;
+    if (!result.ok) return result;
+    const { bytes, source } = result;
+    return { ok: true, body: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), contentType: file.contentType, source };
+  }
+
+  /** The file's verified bytes: from the store when held whole, else from peers and/or the origin. */
+  async obtain(file) {
+    if (this.store.isComplete(file.sha256)) {
+      const held = await this.fromStore(file);
+      if (held) {
+        this.stats.filesFromCache++;
+        return { ok: true, bytes: held, source: 'cache' };
+      }
+    }
     // Before signaling is up (the frame may start loading first) the origin serves: no waiting on the agent.
-    const p2p = !!this.signaling?.welcome && this.policy.downloadsFromPeers() && !(file.size > (this.settings.maxP2pFileBytes ?? Infinity));
+    const p2p = !!this.signaling?.welcome && this.policy.downloadsFromPeers();
     const peers = p2p ? await this.peersFor(file) : [];
     try {
       const { bytes, stats } = await fetchFile({
@@ -147,14 +172,32 @@ export class PeerAgent {
       else if (stats.bytesFromPeers === 0) this.stats.filesFromOrigin++;
       else this.stats.filesMixed++;
       if (stats.fallbackReason && stats.fallbackReason !== 'no-peers') this.fail(`fallback-${stats.fallbackReason}`);
-      if (p2p) this.keep(file, bytes);
+      this.keep(file, bytes).catch(() => this.fail('store-failed'));
       const source = stats.bytesFromOrigin === 0 ? 'peers' : stats.bytesFromPeers === 0 ? 'origin' : 'mixed';
-      const body = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-      return { ok: true, body, contentType: file.contentType, source };
+      return { ok: true, bytes, source };
     } catch (err) {
       this.fail(err instanceof FetchError ? err.code : 'fetch-failed');
       return { ok: false, final: true, reason: err?.code ?? 'fetch-failed' };
     }
+  }
+
+  /** Reads a held file back, verifying every chunk again (storage is outside the agent's memory); null if anything is off. */
+  async fromStore(file) {
+    const bytes = new Uint8Array(file.size);
+    for (let i = 0; i < file.chunks.length; i++) {
+      // eslint-disable-next-line no-await-in-loop
+      const chunk = await this.store.get(file.sha256, i);
+      try {
+        // eslint-disable-next-line no-await-in-loop
+        await verifyChunk(file, i, chunk);
+      } catch {
+        await this.store.evict(file.sha256);
+        this.fail('store-corrupt');
+        return null;
+      }
+      bytes.set(chunk, i * file.chunkSize);
+    }
+    return bytes;
   }
 
   async keep(file, bytes) {

@@ -24,7 +24,7 @@ export class PeerRefusedError extends Error {
 
 /** A file could not be delivered at all (the origin failed too). */
 export class FetchError extends Error {
-  /** @param {'origin-failed'|'origin-mismatch'|'aborted'} code */
+  /** @param {'origin-failed'|'origin-mismatch'|'verify-failed'} code */
   constructor(code, message, cause) {
     super(`${code}: ${message}`);
     this.name = 'FetchError';

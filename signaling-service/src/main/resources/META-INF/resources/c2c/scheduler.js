@@ -201,7 +201,10 @@ class FileFetch {
     } catch (err) {
       this.verifying.delete(index);
       if (this.finished) return;
-      if (!(err instanceof IntegrityError)) throw err;
+      if (!(err instanceof IntegrityError)) {
+        this.fail(new FetchError('verify-failed', `cannot verify chunk ${index} of ${this.file.path}: ${err?.message ?? err}`, err));
+        return;
+      }
       this.stats.badChunks++;
       this.tried[index].add(peer.id);
       this.events.onPeerBad?.(peer.id, { fileHash: this.file.sha256, path: this.file.path, index, reason: err.code });
@@ -306,6 +309,10 @@ class FileFetch {
       try {
         await verifyChunk(this.file, i, piece, this.digest);
       } catch (err) {
+        if (!(err instanceof IntegrityError)) {
+          this.fail(new FetchError('verify-failed', `cannot verify ${this.file.path}: ${err?.message ?? err}`, err));
+          return;
+        }
         // The origin no longer has what the manifest describes: nothing trustworthy to deliver.
         this.fail(new FetchError('origin-mismatch', `origin bytes of ${this.file.path} do not match the manifest (stale manifest?)`, err));
         return;

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The shell page and the service worker in headless Chromium, against {@link ShellTestSite} (no signaling, so the
  * agent serves from the origin proxy): a deep link opens the shell with the site in its frame; once the worker runs,
- * manifest files reach the frame through worker → shell agent → origin proxy (never directly); non-manifest GETs,
+ * manifest files reach the frame through worker → shell agent → origin proxy (never directly), and from the agent's
+ * store once held; non-manifest GETs,
  * POSTs and range requests pass through untouched; links, back/forward and reload keep the top-level URL and the
  * frame in step, and a reload gets the shell from the worker's cache.
  */
@@ -97,9 +98,12 @@ class ShellNavigationIT {
             assertEquals(0, site.hits("direct:/contact.html"), "a manifest page never bypasses the agent: " + site.allHits());
             assertEquals(0, site.hits("shell:/contact.html"), site.allHits().toString());
 
+            int appFromOrigin = site.hits("origin:/app.js");
             JsonNode fetched = browser.executeAsync(FETCHES, STEP);
             assertTrue(fetched.isObject(), fetched.toString());
-            assertEquals("origin", fetched.path("agentSource").asText(), fetched.toString());
+            // app.js is held whole by now: the agent answers from its store (re-verified), not from the origin
+            assertEquals("cache", fetched.path("agentSource").asText(), fetched.toString());
+            assertEquals(appFromOrigin, site.hits("origin:/app.js"), site.allHits().toString());
             assertTrue(fetched.path("agentBody").asText().contains("appRuns"), fetched.toString());
             assertTrue(fetched.path("apiSource").isNull(), "non-manifest GET passes through: " + fetched);
             assertEquals(1, fetched.path("api").path("n").asInt(), fetched.toString());
