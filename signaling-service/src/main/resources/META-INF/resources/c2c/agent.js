@@ -60,8 +60,10 @@ export class PeerAgent {
    * @param {Object} config.settings the owner's settings (p2pEnabled, uploadCapBytesPerSecond, maxP2pFileBytes, globalPrivacyControl)
    * @param {Partial<typeof AGENT_DEFAULTS>} [config.agent]
    * @param {string} [config.signalingUrl]
+   * @param {typeof WebSocket} [config.WebSocketImpl] the socket class (tests put a relay they drive in its place)
    */
-  constructor({ siteId, manifest, settings = {}, agent = {}, signalingUrl }) {
+  constructor({ siteId, manifest, settings = {}, agent = {}, signalingUrl, WebSocketImpl = globalThis.WebSocket }) {
+    this.WebSocketImpl = WebSocketImpl;
     this.options = { ...AGENT_DEFAULTS, ...agent };
     this.siteId = siteId;
     this.manifest = parseManifest(manifest);
@@ -97,6 +99,7 @@ export class PeerAgent {
     this.signaling = new SignalingClient({
       url: this.signalingUrl,
       site: this.siteId,
+      WebSocketImpl: this.WebSocketImpl,
       onMessage: (m) => this.onSignalingMessage(m).catch(() => this.fail('signal-handling')),
       onClose: () => this.fail('signaling-closed'),
     });
