@@ -305,8 +305,10 @@ export class PeerAgent {
     const { from, kind, payload } = message;
     let entry = this.peers.get(from);
     if (kind === 'offer') {
-      if (entry && this.peerId < from) return; // both offered: the lower id keeps its own offer
-      if (entry) this.closePeer(from, 'glare');
+      // Both offered at once (ours not answered yet): the lower id keeps its own offer. An offer from a peer we
+      // are connected to means it lost our connection and starts over: take the new one.
+      if (entry && !entry.ready && this.peerId < from) return;
+      if (entry) this.closePeer(from, entry.ready ? 'replaced' : 'glare');
       if (this.peers.size >= this.options.maxPeers) {
         this.signaling.signal(from, 'bye');
         this.fail('pool-full');

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * Two separate headless Chromium processes, each running the real {@code PeerAgent}: A gets files from the origin
  * (proxy path) and announces them; B gets the same file from A over a real RTCDataChannel the agents negotiate
  * themselves, verified chunk by chunk; then A serves a corrupted chunk and B drops and reports A and still ends with
- * the right bytes. The signaling server is played by this test (a small c2c.v1 relay for two peers: hello/welcome,
+ * the right bytes; then B reconnects, and when A closes mid-transfer B finishes from the origin. The signaling server is played by this test (a small c2c.v1 relay for two peers: hello/welcome,
  * find/found from the announced {@code have}s, signal relay), as BrowserHarnessIT relays SDP by hand; the real
  * signaling service is not part of this branch.
  */
@@ -48,12 +48,15 @@ class AgentPeerToPeerIT {
         Random random = new Random(7);
         byte[] one = new byte[700 * 1024 + 5];
         byte[] two = new byte[600 * 1024];
+        byte[] three = new byte[3 * 1024 * 1024];
         random.nextBytes(one);
         random.nextBytes(two);
+        random.nextBytes(three);
         Files.createDirectories(root.resolve("_c2c/origin"));
         Files.write(root.resolve("_c2c/origin/one.bin"), one);
         Files.write(root.resolve("_c2c/origin/two.bin"), two);
-        String boot = bootstrap(Map.of("/one.bin", one, "/two.bin", two));
+        Files.write(root.resolve("_c2c/origin/three.bin"), three);
+        String boot = bootstrap(Map.of("/one.bin", one, "/two.bin", two, "/three.bin", three));
         String setup = Files.readString(Path.of("src/test/resources/browser/agent-setup.js"));
 
         try (DemoOriginServer site = DemoOriginServer.start(0, root);
@@ -103,6 +106,25 @@ class AgentPeerToPeerIT {
             assertEquals("chunk-hash", bad.path(0).path("reason").asText(), bStats.toString());
             assertEquals(0, bStats.path("peersConnected").asInt(), "A was dropped: " + bStats);
             assertTrue(bStats.path("failures").path("bad-chunk").asInt() >= 1, bStats.toString());
+
+            // A closes mid-transfer: B reconnects to A (discovery still names it), gets part of three.bin from it,
+            // loses it when A closes every connection, and finishes from the origin
+            assertEquals("origin", serve(peers, peers.get(0), "/three.bin").path("source").asText());
+            pumpUntil(peers, () -> holders.getOrDefault(sha(three), Set.of()).contains(peers.get(0).peerId), "A announces three.bin");
+            a.execute("const ag = window.__agent; ag.policy.site = {...ag.policy.site, uploadCapBytesPerSecond: 512 * 1024};");
+            int servedBefore = snapshot(a).path("upload").path("chunksServed").asInt();
+            long peersBefore = bStats.path("bytesFromPeers").asLong();
+            long originBefore = bStats.path("bytesFromOrigin").asLong();
+            b.execute("window.__serve(arguments[0]);", "/three.bin");
+            pumpUntil(peers, () -> snapshot(a).path("upload").path("chunksServed").asInt() >= servedBefore + 2, "A serves part of three.bin");
+            a.execute("const ag = window.__agent; for (const id of [...ag.peers.keys()]) ag.closePeer(id, 'test-close');");
+            JsonNode[] result = new JsonNode[1];
+            pumpUntil(peers, () -> (result[0] = b.execute("return window.__result;")) != null && !result[0].isNull(), "B finishes three.bin");
+            assertEquals(sha(three), result[0].path("sha").asText(), "B's bytes after A closed: " + result[0]);
+            bStats = snapshot(b);
+            assertTrue(bStats.path("bytesFromPeers").asLong() - peersBefore >= 2 * CHUNK, bStats.toString());
+            assertTrue(bStats.path("bytesFromOrigin").asLong() - originBefore > 0, bStats.toString());
+            assertEquals(0, bStats.path("peersConnected").asInt(), bStats.toString());
         }
     }
 
