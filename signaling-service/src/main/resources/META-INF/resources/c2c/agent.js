@@ -28,6 +28,8 @@ export const AGENT_DEFAULTS = Object.freeze({
   /** largest bootstrap answer accepted */
   maxBootstrapBytes: 8 * 1024 * 1024,
   iceTransportPolicy: 'all',
+  /** overrides of the scheduler's DEFAULT_FETCH_POLICY (deadlines, timeouts, per-peer limit) */
+  fetchPolicy: Object.freeze({}),
 });
 
 /** Reads a JSON response with a byte bound (a manifest is data from the network like any other). */
