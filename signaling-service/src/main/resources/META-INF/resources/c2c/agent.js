@@ -1,0 +1,416 @@
+// The peer agent that lives in the shell page: signaling, a small pool of data channels, fetching
+// manifest files from peers with origin fallback, storing and announcing what it holds, serving others.
+// Browser glue around the pure modules; see docs/browser.md for the design and what is tested where.
+
+import { systemClock } from './clock.js';
+import { CacheStorageBackend, ChunkStore, MemoryBackend } from './chunk-store.js';
+import { DC_PROTOCOL } from './dc-protocol.js';
+import { FetchError } from './errors.js';
+import { chunkLength, parseManifest, verifyChunk } from './manifest.js';
+import { PeerLink, attachDataChannel } from './peer-link.js';
+import { fetchFile } from './scheduler.js';
+import { SIGNALING_PATH, SignalingClient } from './signaling-client.js';
+import { UploadPolicy, UploadServer, browserEnvironment } from './upload.js';
+
+/** Defaults of the agent; each can be overridden by the bootstrap answer's `agent` object. */
+export const AGENT_DEFAULTS = Object.freeze({
+  bootstrapUrl: '/_c2c/bootstrap',
+  originBase: '/_c2c/origin',
+  maxPeers: 6,
+  /** peers asked from discovery per file */
+  findLimit: 4,
+  /** longest a file request waits for a first connection to a holder; counted before the scheduler starts */
+  connectWaitMs: 300,
+  /** a connection not open within this is abandoned */
+  connectTimeoutMs: 5000,
+  /** budget of held chunks */
+  storeBytes: 64 * 1024 * 1024,
+  /** largest bootstrap answer accepted */
+  maxBootstrapBytes: 8 * 1024 * 1024,
+  iceTransportPolicy: 'all',
+  /** overrides of the scheduler's DEFAULT_FETCH_POLICY (deadlines, timeouts, per-peer limit) */
+  fetchPolicy: Object.freeze({}),
+});
+
+/** Reads a JSON response with a byte bound (a manifest is data from the network like any other). */
+async function boundedJson(response, maxBytes) {
+  const text = await response.text();
+  if (text.length > maxBytes) throw new Error(`answer larger than ${maxBytes} bytes`);
+  return JSON.parse(text);
+}
+
+/** The platform's origin proxy as the scheduler's OriginSource: one GET, a Range when only part is missing. */
+export function originProxy(originBase, fetchImpl = globalThis.fetch) {
+  return {
+    async fetchRange(file, start, end, signal) {
+      const whole = start === 0 && end === file.size;
+      const headers = whole ? {} : { Range: `bytes=${start}-${end - 1}` };
+      const response = await fetchImpl(`${originBase}${file.path}`, { headers, signal, cache: 'no-store' });
+      if (response.status !== 200 && response.status !== 206) throw new Error(`origin proxy answered ${response.status}`);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      // An origin that ignores Range answers 200 with the whole file: take our part of it.
+      return response.status === 200 && !whole ? bytes.subarray(start, end) : bytes;
+    },
+  };
+}
+
+export class PeerAgent {
+  /**
+   * @param {Object} config
+   * @param {string} config.siteId
+   * @param {unknown} config.manifest manifest JSON (validated here)
+   * @param {Object} config.settings the owner's settings (p2pEnabled, uploadCapBytesPerSecond, maxP2pFileBytes, globalPrivacyControl)
+   * @param {Partial<typeof AGENT_DEFAULTS>} [config.agent]
+   * @param {string} [config.signalingUrl]
+   * @param {typeof WebSocket} [config.WebSocketImpl] the socket class (tests put a relay they drive in its place)
+   */
+  constructor({ siteId, manifest, settings = {}, agent = {}, signalingUrl, WebSocketImpl = globalThis.WebSocket }) {
+    this.WebSocketImpl = WebSocketImpl;
+    this.options = { ...AGENT_DEFAULTS, ...agent };
+    this.siteId = siteId;
+    this.manifest = parseManifest(manifest);
+    this.settings = settings;
+    this.signalingUrl = signalingUrl ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${SIGNALING_PATH}`;
+    this.clock = systemClock;
+    this.policy = new UploadPolicy(settings, browserEnvironment());
+    this.store = new ChunkStore({
+      maxBytes: this.options.storeBytes,
+      backend: globalThis.caches ? new CacheStorageBackend(globalThis.caches) : new MemoryBackend(),
+      onComplete: (hash) => this.announce([hash]),
+      onEvict: (hash) => this.signaling?.drop([hash]),
+    });
+    this.upload = new UploadServer({ store: this.store, policy: this.policy, clock: this.clock });
+    this.origin = originProxy(this.options.originBase);
+    /** peerId → { pc, link, open: Promise, type } */
+    this.peers = new Map();
+    /** file hash → peer ids discovery named as holders */
+    this.holders = new Map();
+    /** file hash → the fetch in progress */
+    this.inflight = new Map();
+    this.stats = {
+      bytesFromPeers: 0, bytesFromOrigin: 0, filesFromPeers: 0, filesFromOrigin: 0, filesMixed: 0, filesFromCache: 0,
+      peersConnected: 0, connectionsByType: { host: 0, srflx: 0, prflx: 0, relay: 0 }, failures: {}, badPeers: [],
+    };
+  }
+
+  fail(reason) {
+    this.stats.failures[reason] = (this.stats.failures[reason] ?? 0) + 1;
+  }
+
+  async start() {
+    this.signaling = new SignalingClient({
+      url: this.signalingUrl,
+      site: this.siteId,
+      WebSocketImpl: this.WebSocketImpl,
+      onMessage: (m) => this.onSignalingMessage(m).catch(() => this.fail('signal-handling')),
+      onClose: () => this.fail('signaling-closed'),
+    });
+    let resume;
+    try {
+      resume = JSON.parse(sessionStorage.getItem('c2c.resume') ?? 'null');
+    } catch {
+      resume = null;
+    }
+    const welcome = await this.signaling.connect(resume);
+    try {
+      sessionStorage.setItem('c2c.resume', JSON.stringify({ peerId: welcome.peerId, resumeToken: welcome.resumeToken }));
+    } catch {
+      // storage blocked: the next page life starts as a new peer, which is only slower
+    }
+    this.peerId = welcome.peerId;
+    this.iceServers = Array.isArray(welcome.iceServers) ? welcome.iceServers : [];
+    return this;
+  }
+
+  announce(hashes) {
+    this.signaling?.have(hashes);
+    for (const { link } of this.peers.values()) link?.sendHave(hashes);
+  }
+
+  /**
+   * Answers the service worker: the file's verified bytes, from peers and/or the origin.
+   * @returns {Promise<{ok: true, body: ArrayBuffer, contentType: string, source: string}|{ok: false, final: boolean, reason: string}>}
+   */
+  async serve(path) {
+    const file = this.manifest.byPath.get(path);
+    if (!file) return { ok: false, final: true, reason: 'not-in-manifest' };
+    // Files above the owner's P2P limit are not assembled in memory: the worker lets the network stream them.
+    if (file.size > (this.settings.maxP2pFileBytes ?? Infinity)) return { ok: false, final: true, reason: 'too-large' };
+    // Concurrent requests for one file share one fetch; each answer gets its own copy (bodies are transferred).
+    let pending = this.inflight.get(file.sha256);
+    if (!pending) {
+      pending = this.obtain(file).finally(() => this.inflight.delete(file.sha256));
+      this.inflight.set(file.sha256, pending);
+    }
+    const result = await pending;
+    if (!result.ok) return result;
+    const { bytes, source } = result;
+    return { ok: true, body: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), contentType: file.contentType, source };
+  }
+
+  /** The file's verified bytes: from the store when held whole, else from peers and/or the origin. */
+  async obtain(file) {
+    if (this.store.isComplete(file.sha256)) {
+      const held = await this.fromStore(file);
+      if (held) {
+        this.stats.filesFromCache++;
+        return { ok: true, bytes: held, source: 'cache' };
+      }
+    }
+    // Before signaling is up (the frame may start loading first) the origin serves: no waiting on the agent.
+    const p2p = !!this.signaling?.welcome && this.policy.downloadsFromPeers();
+    const peers = p2p ? await this.peersFor(file) : [];
+    try {
+      const { bytes, stats } = await fetchFile({
+        file, peers, origin: this.origin, clock: this.clock, policy: this.options.fetchPolicy,
+        events: {
+          onPeerBad: (peerId, info) => {
+            this.stats.badPeers.push({ peerId, ...info });
+            this.fail('bad-chunk');
+          },
+          onPeerDropped: (peerId, reason) => this.closePeer(peerId, reason),
+        },
+      });
+      this.stats.bytesFromPeers += stats.bytesFromPeers;
+      this.stats.bytesFromOrigin += stats.bytesFromOrigin;
+      if (stats.bytesFromOrigin === 0) this.stats.filesFromPeers++;
+      else if (stats.bytesFromPeers === 0) this.stats.filesFromOrigin++;
+      else this.stats.filesMixed++;
+      if (stats.fallbackReason && stats.fallbackReason !== 'no-peers') this.fail(`fallback-${stats.fallbackReason}`);
+      this.keep(file, bytes).catch(() => this.fail('store-failed'));
+      const source = stats.bytesFromOrigin === 0 ? 'peers' : stats.bytesFromPeers === 0 ? 'origin' : 'mixed';
+      return { ok: true, bytes, source };
+    } catch (err) {
+      this.fail(err instanceof FetchError ? err.code : 'fetch-failed');
+      return { ok: false, final: true, reason: err?.code ?? 'fetch-failed' };
+    }
+  }
+
+  /** Reads a held file back, verifying every chunk again (storage is outside the agent's memory); null if anything is off. */
+  async fromStore(file) {
+    const bytes = new Uint8Array(file.size);
+    for (let i = 0; i < file.chunks.length; i++) {
+      // eslint-disable-next-line no-await-in-loop
+      const chunk = await this.store.get(file.sha256, i);
+      try {
+        // eslint-disable-next-line no-await-in-loop
+        await verifyChunk(file, i, chunk);
+      } catch {
+        await this.store.evict(file.sha256);
+        this.fail('store-corrupt');
+        return null;
+      }
+      bytes.set(chunk, i * file.chunkSize);
+    }
+    return bytes;
+  }
+
+  async keep(file, bytes) {
+    for (let i = 0; i < file.chunks.length; i++) {
+      const start = i * file.chunkSize;
+      // eslint-disable-next-line no-await-in-loop
+      await this.store.put(file.sha256, i, file.chunks.length, bytes.subarray(start, start + chunkLength(file, i)));
+    }
+  }
+
+  /** Open links to peers believed to hold the file; asks discovery and connects when there are none. */
+  async peersFor(file) {
+    const holding = () => [...this.peers.values()]
+      .filter((p) => p.ready && !p.link.isClosed && (p.link.has(file.sha256) || this.holders.get(file.sha256)?.has(p.peerId)))
+      .map((p) => p.link);
+    if (holding().length > 0) return holding();
+    const wait = new Promise((resolve) => this.clock.setTimeout(resolve, this.options.connectWaitMs));
+    const found = await Promise.race([this.signaling.find(file.sha256, this.options.findLimit), wait.then(() => [])]);
+    const known = this.holders.get(file.sha256) ?? new Set();
+    found.forEach((id) => known.add(id));
+    this.holders.set(file.sha256, known);
+    const opening = found.filter((id) => id !== this.peerId).slice(0, Math.max(0, this.options.maxPeers - this.peers.size))
+      .map((id) => this.connect(id));
+    if (opening.length) await Promise.race([Promise.any(opening).catch(() => {}), wait]);
+    return holding();
+  }
+
+  newConnection(peerId) {
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: this.options.iceTransportPolicy });
+    const entry = { peerId, pc, link: null, ready: false, type: null };
+    pc.onicecandidate = (e) => { if (e.candidate) this.signaling.signal(peerId, 'candidate', e.candidate.toJSON()); };
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === 'failed') this.closePeer(peerId, 'ice-failed');
+    };
+    this.peers.set(peerId, entry);
+    return entry;
+  }
+
+  /** Binds a data channel to a PeerLink; resolves when it is open. */
+  attach(entry, dc) {
+    return new Promise((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => {
+        this.closePeer(entry.peerId, 'connect-timeout');
+        reject(new Error('connect-timeout'));
+      }, this.options.connectTimeoutMs);
+      entry.link = attachDataChannel(dc, (channel) => new PeerLink({
+        peerId: entry.peerId, channel, uploadServer: this.upload,
+        onViolation: (peerId, code) => {
+          this.stats.badPeers.push({ peerId, reason: `protocol-${code}` });
+          this.fail(`protocol-${code}`);
+        },
+        onClose: (peerId) => this.closePeer(peerId, 'closed'),
+      }));
+      dc.addEventListener('open', () => {
+        this.clock.clearTimeout(timer);
+        entry.ready = true;
+        this.stats.peersConnected = [...this.peers.values()].filter((p) => p.ready).length;
+        entry.link.sendHave(this.store.completeFiles());
+        this.recordPath(entry);
+        resolve(entry.link);
+      }, { once: true });
+    });
+  }
+
+  /** Counts the connection by the type of the selected local candidate (host / srflx / relay). */
+  async recordPath(entry) {
+    try {
+      const report = await entry.pc.getStats();
+      let pair = null;
+      report.forEach((s) => {
+        if (s.type === 'transport' && s.selectedCandidatePairId) pair = report.get(s.selectedCandidatePairId);
+      });
+      if (!pair) report.forEach((s) => { if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') pair = s; });
+      const local = pair && report.get(pair.localCandidateId);
+      if (local?.candidateType) {
+        entry.type = local.candidateType;
+        this.stats.connectionsByType[local.candidateType] = (this.stats.connectionsByType[local.candidateType] ?? 0) + 1;
+      }
+    } catch {
+      this.fail('stats-unavailable');
+    }
+  }
+
+  async connect(peerId) {
+    if (this.peers.has(peerId)) return this.peers.get(peerId).opened;
+    const entry = this.newConnection(peerId);
+    const dc = entry.pc.createDataChannel(DC_PROTOCOL, { ordered: true });
+    entry.opened = this.attach(entry, dc);
+    entry.opened.catch(() => {});
+    const offer = await entry.pc.createOffer();
+    await entry.pc.setLocalDescription(offer);
+    this.signaling.signal(peerId, 'offer', { type: offer.type, sdp: offer.sdp });
+    return entry.opened;
+  }
+
+  async onSignalingMessage(message) {
+    if (message.type === 'reconnect') {
+      this.clock.setTimeout(() => this.start().catch(() => this.fail('resume-failed')), message.retryAfterMs ?? 1000);
+      return;
+    }
+    if (message.type !== 'signal' || typeof message.from !== 'string') return;
+    const { from, kind, payload } = message;
+    let entry = this.peers.get(from);
+    if (kind === 'offer') {
+      // Both offered at once (ours not answered yet): the lower id keeps its own offer. An offer from a peer we
+      // are connected to means it lost our connection and starts over: take the new one.
+      if (entry && !entry.ready && this.peerId < from) return;
+      if (entry) this.closePeer(from, entry.ready ? 'replaced' : 'glare');
+      if (this.peers.size >= this.options.maxPeers) {
+        this.signaling.signal(from, 'bye');
+        this.fail('pool-full');
+        return;
+      }
+      entry = this.newConnection(from);
+      entry.opened = new Promise((resolve, reject) => {
+        entry.pc.ondatachannel = (e) => {
+          if (e.channel.label !== DC_PROTOCOL) {
+            e.channel.close(); // another protocol version: refuse rather than misread its frames
+            return;
+          }
+          this.attach(entry, e.channel).then(resolve, reject);
+        };
+      });
+      entry.opened.catch(() => {});
+      await entry.pc.setRemoteDescription(payload);
+      const answer = await entry.pc.createAnswer();
+      await entry.pc.setLocalDescription(answer);
+      this.signaling.signal(from, 'answer', { type: answer.type, sdp: answer.sdp });
+    } else if (kind === 'answer' && entry) {
+      await entry.pc.setRemoteDescription(payload);
+    } else if (kind === 'candidate' && entry) {
+      await entry.pc.addIceCandidate(payload).catch(() => this.fail('bad-candidate'));
+    } else if (kind === 'bye' && entry) {
+      this.closePeer(from, 'bye');
+    }
+  }
+
+  closePeer(peerId, reason) {
+    const entry = this.peers.get(peerId);
+    if (!entry) return;
+    this.peers.delete(peerId);
+    if (reason !== 'closed') this.fail(`peer-${reason}`);
+    entry.link?.close(reason);
+    try {
+      entry.pc.close();
+    } catch {
+      // already closed
+    }
+    this.stats.peersConnected = [...this.peers.values()].filter((p) => p.ready).length;
+  }
+
+  /** Everything the owner status page and the browser tests read. */
+  snapshot() {
+    return { peerId: this.peerId, ...this.stats, upload: this.upload.stats, held: this.store.completeFiles().length, policy: this.policy.decide() };
+  }
+}
+
+/**
+ * Runs the shell: renders the site in a same-origin frame, keeps the top-level URL in step with it, starts the
+ * agent and the service worker, and answers the worker's requests. The frame never waits for the agent more than
+ * `maxStartMs`: without a worker or a bootstrap answer the site still loads, only without peers.
+ */
+export async function startShell({ frame = document.getElementById('c2c-site'), maxStartMs = 3000 } = {}) {
+  if (window.top !== window) {
+    // The server answered the frame's request with the shell again: loading the frame would nest shells without end.
+    console.error('c2c: the shell was loaded inside a frame; the site file must be served for Sec-Fetch-Dest: iframe');
+    return null;
+  }
+  const target = location.pathname + location.search + location.hash;
+  frame.addEventListener('load', () => {
+    try {
+      const loc = frame.contentWindow.location;
+      if (loc.origin === location.origin) {
+        history.replaceState(null, '', loc.pathname + loc.search + loc.hash);
+        document.title = frame.contentDocument?.title || document.title;
+      }
+    } catch {
+      // the frame left the origin (an external link): keep the last URL of the site
+    }
+  });
+  let agent = null;
+  const started = (async () => {
+    const response = await fetch(AGENT_DEFAULTS.bootstrapUrl, { cache: 'no-store' });
+    if (!response.ok) throw new Error(`bootstrap answered ${response.status}`);
+    const boot = await boundedJson(response, AGENT_DEFAULTS.maxBootstrapBytes);
+    agent = new PeerAgent(boot);
+    globalThis.__c2c = agent;
+    if ('serviceWorker' in navigator) {
+      navigator.serviceWorker.addEventListener('message', (event) => {
+        if (event.data?.type !== 'c2c-fetch' || !event.ports[0]) return;
+        const port = event.ports[0];
+        agent.serve(String(event.data.path)).then((answer) => port.postMessage(answer, answer.body ? [answer.body] : []));
+      });
+      await navigator.serviceWorker.register('/c2c/sw.js', { scope: '/' });
+      const registration = await navigator.serviceWorker.ready;
+      const files = agent.manifest.files;
+      await new Promise((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = resolve;
+        registration.active.postMessage({
+          type: 'c2c-paths', paths: files.map((f) => f.path), htmlPaths: files.filter((f) => f.contentType.startsWith('text/html')).map((f) => f.path),
+        }, [channel.port2]);
+      });
+    }
+    await agent.start();
+  })();
+  await Promise.race([started.catch((err) => console.warn('c2c: site served without peers:', err?.message ?? err)),
+    new Promise((resolve) => setTimeout(resolve, maxStartMs))]);
+  frame.src = target;
+  return started.then(() => agent, () => null);
+}

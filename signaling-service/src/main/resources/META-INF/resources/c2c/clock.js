@@ -1,0 +1,15 @@
+// The clock the agent's pure logic runs on; tests inject a fake one to drive timeouts without waiting.
+
+/**
+ * @typedef {Object} Clock
+ * @property {() => number} now milliseconds
+ * @property {(fn: () => void, ms: number) => unknown} setTimeout
+ * @property {(handle: unknown) => void} clearTimeout
+ */
+
+/** @type {Clock} */
+export const systemClock = Object.freeze({
+  now: () => (globalThis.performance ? performance.now() : Date.now()),
+  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle),
+});
