@@ -220,6 +220,16 @@ public class SignalingEndpoint {
 
     @OnError
     public Uni<Void> onError(WebSocketConnection connection, Throwable failure) {
+        String message = String.valueOf(failure.getMessage());
+        if (message.contains("max message size") || message.contains("max frame size")) {
+            // Vert.x refuses the frames of a message above the transport limit but keeps the connection open
+            PeerSession session = sessions.byConnection(connection.id());
+            if (session != null) {
+                session.closeIntent(PeerSession.CloseIntent.LEAVE);
+            }
+            metrics.error(ErrorCode.TOO_LARGE);
+            return connection.close(new CloseReason(CloseCodes.MESSAGE_TOO_BIG, "message too big"));
+        }
         LOG.debugf("connection %s failed: %s", connection.id(), failure.toString());
         return Uni.createFrom().voidItem();
     }

@@ -80,6 +80,10 @@ public final class WsClient implements AutoCloseable {
         socket.sendText(text, true).join();
     }
 
+    public void sendBinary(byte[] data) {
+        socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).join();
+    }
+
     public void signal(String to, String kind, String payloadJson) {
         send("{\"type\":\"signal\",\"to\":\"" + to + "\",\"kind\":\"" + kind + "\",\"payload\":" + payloadJson + "}");
     }
