@@ -153,6 +153,13 @@ public interface SignalingConfig {
         long ttlSeconds();
     }
 
+    /**
+     * How long a stopping pod keeps answering with readiness DOWN (refusing new connections) before
+     * it exits, so that load balancers notice; 0 when a Kubernetes preStop hook does the waiting.
+     */
+    @WithDefault("0s")
+    Duration drainDelay();
+
     /** How long a stopping pod waits for its reconnect messages and closes to go out. */
     @WithDefault("3s")
     Duration drainTimeout();

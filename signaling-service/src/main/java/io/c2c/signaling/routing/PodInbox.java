@@ -31,6 +31,7 @@ public class PodInbox {
     private final LocalSessions sessions;
     private volatile ReactivePubSubCommands.ReactiveRedisSubscriber subscriber;
     private volatile boolean subscribing;
+    private int silentProbes;
 
     public PodInbox(ReactiveRedisDataSource redis, PodIdentity identity, PeerRouter router, LocalSessions sessions) {
         this.redis = redis;
@@ -86,7 +87,10 @@ public class PodInbox {
         try {
             long receivers = redis.execute("PUBLISH", RedisKeys.inbox(identity.podId()), Envelope.PROBE)
                     .await().atMost(Duration.ofSeconds(5)).toLong();
-            if (receivers == 0) {
+            // two silent probes in a row: a subscription that is still being confirmed answers the second
+            silentProbes = receivers == 0 ? silentProbes + 1 : 0;
+            if (silentProbes >= 2) {
+                silentProbes = 0;
                 LOG.warn("inbox subscription lost (Redis restarted?); subscribing again");
                 ReactivePubSubCommands.ReactiveRedisSubscriber old = subscriber;
                 if (old != null) {

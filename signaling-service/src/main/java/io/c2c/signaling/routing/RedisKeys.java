@@ -10,6 +10,7 @@ public final class RedisKeys {
     /** Sorted set: peer id → epoch ms after which the peer is gone unless refreshed or resumed. */
     public static final String PRESENCE = "c2c:presence";
     static final String ROOM_PREFIX = "c2c:room:";
+    static final String ROOM_VERSION_PREFIX = "c2c:roomver:";
     static final String INBOX_PREFIX = "c2c:inbox:";
 
     private RedisKeys() {
@@ -38,6 +39,11 @@ public final class RedisKeys {
     /** Set of peer ids in a room of a site. */
     public static String room(String site, String room) {
         return roomPrefix(site) + room;
+    }
+
+    /** String: the room's membership version (see {@link RedisScripts#JOIN}). */
+    public static String roomVersion(String site, String room) {
+        return ROOM_VERSION_PREFIX + site + ":" + room;
     }
 
     static String roomPrefix(String site) {

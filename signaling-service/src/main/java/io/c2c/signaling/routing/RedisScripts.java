@@ -20,6 +20,22 @@ import java.util.List;
 @ApplicationScoped
 public class RedisScripts {
 
+    /**
+     * Lua helper: a room's next version, strictly increasing and never below Redis's clock in
+     * microseconds, so versions keep increasing even after Redis lost its data.
+     */
+    private static final String BUMP = """
+            local function bump(key, ttl)
+              local t = redis.call('TIME')
+              local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+              local cur = tonumber(redis.call('GET', key) or '0')
+              local v = now > cur and now or cur + 1
+              local text = string.format('%.0f', v)
+              redis.call('SET', key, text, 'PX', ttl)
+              return text
+            end
+            """;
+
     /** KEYS peer, buf. ARGV site, myPod, envelope, bufMax, bufTtlMs. → gone | local | sent | buffered | full */
     public static final Script ROUTE = new Script("""
             local rec = redis.call('HMGET', KEYS[1], 'site', 'pod', 'state')
@@ -61,11 +77,12 @@ public class RedisScripts {
               redis.call('SADD', room, ARGV[1])
               redis.call('PEXPIRE', room, ARGV[7])
               redis.call('SADD', KEYS[3], ARGV[i])
+              redis.call('PEXPIRE', '%s' .. ARGV[2] .. ':' .. ARGV[i], ARGV[7])
             end
             redis.call('PEXPIRE', KEYS[3], ARGV[7])
             redis.call('PEXPIRE', KEYS[4], ARGV[7])
             return 1
-            """.formatted(RedisKeys.ROOM_PREFIX));
+            """.formatted(RedisKeys.ROOM_PREFIX, RedisKeys.ROOM_VERSION_PREFIX));
 
     /** KEYS peer, presence, peerRooms, peerAssets, buf. ARGV peerId, conn, deadline, recTtlMs. → 1 detached, 0 not ours */
     public static final Script DETACH = new Script("""
@@ -95,11 +112,12 @@ public class RedisScripts {
             """);
 
     /**
-     * KEYS presence, peer, peerRooms, buf, peerAssets. ARGV peerId, mode (expire|leave), now|conn.
+     * KEYS presence, peer, peerRooms, buf, peerAssets. ARGV peerId, mode (expire|leave), now|conn, versionTtlMs.
      * Removes the peer from presence and its rooms. → nil when not due / not ours, else
-     * {site, room1, {members1...}, room2, {members2...}, ...} for the member-left notices.
+     * {site, room1, {members1...}, version1, room2, ...} for the member-left notices.
      */
     public static final Script REMOVE = new Script("""
+            BUMP
             if ARGV[2] == 'expire' then
               local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
               if not s or tonumber(s) > tonumber(ARGV[3]) then return false end
@@ -115,11 +133,12 @@ public class RedisScripts {
                 redis.call('SREM', rk, ARGV[1])
                 out[#out + 1] = r
                 out[#out + 1] = redis.call('SMEMBERS', rk)
+                out[#out + 1] = bump('%s' .. site .. ':' .. r, ARGV[4])
               end
             end
             redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
             return out
-            """.formatted(RedisKeys.ROOM_PREFIX));
+            """.formatted(RedisKeys.ROOM_PREFIX, RedisKeys.ROOM_VERSION_PREFIX).replace("BUMP", BUMP));
 
     /** ARGV now, limit. → peer ids whose presence deadline passed. */
     public static final Script DUE = new Script("""
@@ -127,14 +146,15 @@ public class RedisScripts {
             """);
 
     /**
-     * KEYS room, peerRooms, peer. ARGV peerId, room, maxMembers, maxRooms, ttlMs.
-     * → {gone} | {full} | {too-many} | {new, members[]} | {again, members[]}
+     * KEYS room, peerRooms, peer, roomVersion. ARGV peerId, room, maxMembers, maxRooms, ttlMs.
+     * → {gone} | {full} | {too-many} | {new, members[], version} | {again, members[], version}
      */
     public static final Script JOIN = new Script("""
+            BUMP
             if not redis.call('HGET', KEYS[3], 'site') then return {'gone'} end
             if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then
               redis.call('SADD', KEYS[2], ARGV[2])
-              return {'again', redis.call('SMEMBERS', KEYS[1])}
+              return {'again', redis.call('SMEMBERS', KEYS[1]), redis.call('GET', KEYS[4]) or '0'}
             end
             if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[3]) then return {'full'} end
             if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[4]) then return {'too-many'} end
@@ -142,15 +162,16 @@ public class RedisScripts {
             redis.call('PEXPIRE', KEYS[1], ARGV[5])
             redis.call('SADD', KEYS[2], ARGV[2])
             redis.call('PEXPIRE', KEYS[2], ARGV[5])
-            return {'new', redis.call('SMEMBERS', KEYS[1])}
-            """);
+            return {'new', redis.call('SMEMBERS', KEYS[1]), bump(KEYS[4], ARGV[5])}
+            """.replace("BUMP", BUMP));
 
-    /** KEYS room, peerRooms. ARGV peerId, room. → nil when not a member, else the remaining members. */
+    /** KEYS room, peerRooms, roomVersion. ARGV peerId, room, ttlMs. → nil when not a member, else {version, remaining members[]}. */
     public static final Script LEAVE = new Script("""
+            BUMP
             redis.call('SREM', KEYS[2], ARGV[2])
             if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return false end
-            return redis.call('SMEMBERS', KEYS[1])
-            """);
+            return {bump(KEYS[3], ARGV[3]), redis.call('SMEMBERS', KEYS[1])}
+            """.replace("BUMP", BUMP));
 
     /** KEYS assets. ARGV max, ttlMs, hashes... → -1 when the set would exceed max, else the number added. */
     public static final Script HAVE = new Script("""

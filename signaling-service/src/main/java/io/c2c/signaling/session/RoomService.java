@@ -45,7 +45,8 @@ public class RoomService {
     public Uni<Void> join(PeerSession session, Join join) {
         String peer = session.peerId();
         return scripts.run(RedisScripts.JOIN,
-                        List.of(RedisKeys.room(session.site(), join.room()), RedisKeys.peerRooms(peer), RedisKeys.peer(peer)),
+                        List.of(RedisKeys.room(session.site(), join.room()), RedisKeys.peerRooms(peer), RedisKeys.peer(peer),
+                                RedisKeys.roomVersion(session.site(), join.room())),
                         List.of(peer, join.room(), maxMembers, maxRooms, ttl))
                 .chain(response -> {
                     String result = response.get(0).toString();
@@ -56,12 +57,13 @@ public class RoomService {
                         default -> { }
                     }
                     List<String> members = strings(response.get(1));
+                    long version = response.get(2).toLong();
                     session.rooms().add(join.room());
-                    Uni<Void> reply = session.send(MessageEncoder.encode(new Joined(join.id(), join.room(), members)));
+                    Uni<Void> reply = session.send(MessageEncoder.encode(new Joined(join.id(), join.room(), members, version)));
                     if (!"new".equals(result)) {
                         return reply;
                     }
-                    String notice = MessageEncoder.encode(new MemberJoined(join.room(), peer));
+                    String notice = MessageEncoder.encode(new MemberJoined(join.room(), peer, version));
                     return reply.chain(() -> notifyAll(session.site(), members, peer, notice));
                 });
     }
@@ -69,16 +71,18 @@ public class RoomService {
     public Uni<Void> leave(PeerSession session, Leave leave) {
         String peer = session.peerId();
         return scripts.run(RedisScripts.LEAVE,
-                        List.of(RedisKeys.room(session.site(), leave.room()), RedisKeys.peerRooms(peer)),
-                        List.of(peer, leave.room()))
+                        List.of(RedisKeys.room(session.site(), leave.room()), RedisKeys.peerRooms(peer),
+                                RedisKeys.roomVersion(session.site(), leave.room())),
+                        List.of(peer, leave.room(), ttl))
                 .chain(response -> {
                     session.rooms().remove(leave.room());
                     if (response == null) {
                         throw new ProtocolException(ErrorCode.NOT_IN_ROOM, "not in room " + leave.room());
                     }
-                    Uni<Void> reply = session.send(MessageEncoder.encode(new Left(leave.id(), leave.room())));
-                    String notice = MessageEncoder.encode(new MemberLeft(leave.room(), peer, "left"));
-                    return reply.chain(() -> notifyAll(session.site(), strings(response), peer, notice));
+                    long version = response.get(0).toLong();
+                    Uni<Void> reply = session.send(MessageEncoder.encode(new Left(leave.id(), leave.room(), version)));
+                    String notice = MessageEncoder.encode(new MemberLeft(leave.room(), peer, "left", version));
+                    return reply.chain(() -> notifyAll(session.site(), strings(response.get(1)), peer, notice));
                 });
     }
 
@@ -92,9 +96,9 @@ public class RoomService {
         }
         String site = removed.get(0).toString();
         List<Uni<Void>> notices = new ArrayList<>();
-        for (int i = 1; i + 1 < removed.size(); i += 2) {
+        for (int i = 1; i + 2 < removed.size(); i += 3) {
             String room = removed.get(i).toString();
-            String notice = MessageEncoder.encode(new MemberLeft(room, peer, reason));
+            String notice = MessageEncoder.encode(new MemberLeft(room, peer, reason, removed.get(i + 2).toLong()));
             notices.add(notifyAll(site, strings(removed.get(i + 1)), peer, notice));
         }
         return notices.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(notices).andCollectFailures().replaceWithVoid();

@@ -247,7 +247,7 @@ public class SessionService {
         return scripts.run(RedisScripts.REMOVE,
                         List.of(RedisKeys.PRESENCE, RedisKeys.peer(peer), RedisKeys.peerRooms(peer), RedisKeys.buffer(peer),
                                 RedisKeys.peerAssets(peer)),
-                        List.of(peer, mode, arg))
+                        List.of(peer, mode, arg, recordTtl))
                 .chain(removed -> {
                     if (removed == null) {
                         return Uni.createFrom().voidItem();
@@ -344,9 +344,22 @@ public class SessionService {
 
     /**
      * SIGTERM: readiness goes DOWN, every client gets {@code reconnect} and a 1012 close, and its
-     * peer stays resumable for the grace period. Runs before the Redis client is closed.
+     * peer stays resumable for the grace period. Runs in Quarkus's pre-shutdown phase (shutdown delay
+     * enabled), while the HTTP server and the Redis client still work.
      */
+    void onShutdownDelay(@Observes io.quarkus.runtime.ShutdownDelayInitiatedEvent event) {
+        drainConnections();
+    }
+
+    /** Fallback when the shutdown delay hook is not enabled; by then the HTTP server may be closing already. */
     void onShutdown(@Observes @Priority(1) ShutdownEvent event) {
+        drainConnections();
+    }
+
+    private void drainConnections() {
+        if (drain.draining()) {
+            return;
+        }
         drain.startDraining();
         int count = 0;
         for (PeerSession session : sessions.all()) {
@@ -357,8 +370,11 @@ public class SessionService {
                     .chain(() -> session.connection().close(new CloseReason(CloseCodes.SERVICE_RESTART, "pod stopping")))
                     .subscribe().with(ok -> { }, failure -> { });
         }
-        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
-        while ((sessions.size() > 0 || closing.get() > 0) && System.nanoTime() < deadline) {
+        long start = System.nanoTime();
+        long deadline = start + config.drainTimeout().toNanos();
+        long earliestExit = start + config.drainDelay().toNanos();
+        while (((sessions.size() > 0 || closing.get() > 0) && System.nanoTime() < deadline)
+                || System.nanoTime() < earliestExit) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

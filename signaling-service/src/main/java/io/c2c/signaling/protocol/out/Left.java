@@ -1,7 +1,7 @@
 package io.c2c.signaling.protocol.out;
 
 /** Answer to {@code leave}. */
-public record Left(String re, String room) implements ServerMessage {
+public record Left(String re, String room, long version) implements ServerMessage {
 
     @Override
     public String type() {

@@ -1,7 +1,7 @@
 package io.c2c.signaling.protocol.out;
 
-/** Another peer entered a room this peer is in. */
-public record MemberJoined(String room, String peerId) implements ServerMessage {
+/** Another peer entered a room this peer is in; {@code version} orders it against {@code joined}. */
+public record MemberJoined(String room, String peerId, long version) implements ServerMessage {
 
     @Override
     public String type() {
