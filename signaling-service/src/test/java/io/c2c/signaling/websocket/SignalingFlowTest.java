@@ -151,6 +151,33 @@ class SignalingFlowTest {
         }
     }
 
+    @Test
+    void metricsCountConnectionsMessagesByTypeAndErrorsByCode() {
+        double pingsBefore = metric("c2c_signaling_messages_total{direction=\"in\",type=\"ping\"}");
+        double badJsonBefore = metric("c2c_signaling_errors_total{code=\"bad-json\"}");
+        try (WsClient a = WsClient.hello(endpoint(), ORIGIN, "demo")) {
+            a.send("{\"type\":\"ping\"}");
+            a.await("pong");
+            a.send("{oops");
+            a.await("error");
+            assertTrue(metric("c2c_signaling_connections") >= 1);
+            assertEquals(pingsBefore + 1, metric("c2c_signaling_messages_total{direction=\"in\",type=\"ping\"}"));
+            assertEquals(badJsonBefore + 1, metric("c2c_signaling_errors_total{code=\"bad-json\"}"));
+        }
+        String body = io.restassured.RestAssured.given().get("/q/metrics").asString();
+        assertTrue(body.contains("c2c_signaling_delivery_latency_seconds_bucket"), "latency histogram exported");
+        assertTrue(body.contains("c2c_signaling_events_dropped_total"), "dropped events counter exported");
+    }
+
+    static double metric(String series) {
+        for (String line : io.restassured.RestAssured.given().get("/q/metrics").asString().split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return 0;
+    }
+
     static List<String> members(JsonNode joined) {
         return StreamSupport.stream(joined.get("members").spliterator(), false).map(JsonNode::asText)
                 .collect(Collectors.toList());
