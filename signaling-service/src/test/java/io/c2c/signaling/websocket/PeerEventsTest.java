@@ -41,9 +41,10 @@ class PeerEventsTest {
             a.send("{\"type\":\"drop\",\"assets\":[\"" + h1 + "\"]}");
             a.send("{\"type\":\"ping\"}");
             a.await("pong");
-            // at least one heartbeat (every 2 s in the test profile) while connected
+            // a heartbeat (every 2 s in the test profile) carrying the peer's current assets
             List<ConsumerRecord<String, PeerEvent>> beats = PeerEvents.await(TestInfrastructure.kafka().bootstrapServers(),
-                    e -> e.peerId().equals(peer) && e instanceof PeerHeartbeat, 1, Duration.ofSeconds(20));
+                    e -> e.peerId().equals(peer) && e instanceof PeerHeartbeat beat && beat.assets().equals(List.of(h2)),
+                    1, Duration.ofSeconds(20));
             assertFalse(beats.isEmpty(), "no heartbeat");
             PeerHeartbeat beat = (PeerHeartbeat) beats.get(0).value();
             assertEquals(List.of(h2), beat.assets());
