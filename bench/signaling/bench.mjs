@@ -1,7 +1,7 @@
 // Signaling benchmark: c2c signaling-service (two pods sharing one Redis: same-pod and cross-pod)
 // side by side with the PeerJS server (npm `peer`), in one run, same load generator.
 // Usage (from the repository root, after ./mvnw -B package -pl signaling-service -am -DskipTests):
-//   node bench/signaling/bench.mjs [--pairs 200] [--window 8] [--seconds 10] [--hold 5000]
+//   node bench/signaling/bench.mjs [--pairs 200] [--window 8] [--seconds 10] [--warmup 5] [--hold 5000]
 // Everything listens on 127.0.0.1; all processes are started here and stopped at the end.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,6 +20,7 @@ const PAIRS = Number(args.pairs ?? 200);
 const WINDOW = Number(args.window ?? 8);
 const SECONDS = Number(args.seconds ?? 10);
 const HOLD = Number(args.hold ?? 5000);
+const WARMUP = Number(args.warmup ?? 5);
 const ORIGIN = 'http://bench.local';
 const children = [];
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'c2c-bench-'));
@@ -162,7 +163,7 @@ async function relay(label, factoryA, factoryB, serverPids) {
       b[i].send(a[i].id, 'answer', { t: performance.now(), sdp: 'x'.repeat(200) });
     }
   }
-  await new Promise(r => setTimeout(r, 2000)); // warm-up
+  await new Promise(r => setTimeout(r, WARMUP * 1000)); // warm-up (the JVM's JIT needs a few seconds)
   const cpu0 = serverPids.map(cpuTicks);
   measuring = true;
   const t0 = performance.now();

@@ -166,40 +166,53 @@ class TwoPodsIT {
                     expected.add(all.get(i).peerId);
                 }
             }
-            Thread.sleep(1500);
-            // every client's own view, built only from what the server told it
+            // every client's own view, built only from what the server told it, with the documented
+            // client rule: a member event counts only when its version is above the last joined list's
+            List<Set<String>> views = new ArrayList<>();
+            long[] snapshots = new long[clients];
             for (int i = 0; i < clients; i++) {
-                WsClient c = all.get(i);
-                Set<String> view = new TreeSet<>();
-                long snapshot = Long.MAX_VALUE;
-                // the documented client rule: a member event counts only when its version is above the last joined list's
-                for (JsonNode m : c.drain(Duration.ofMillis(200))) {
-                    long version = m.path("version").asLong();
-                    switch (m.path("type").asText()) {
-                        case "joined" -> {
-                            view.clear();
-                            m.get("members").forEach(p -> view.add(p.asText()));
-                            snapshot = version;
-                        }
-                        case "left" -> {
-                            view.clear();
-                            snapshot = Long.MAX_VALUE;
-                        }
-                        case "member-joined" -> {
-                            if (version > snapshot) {
-                                view.add(m.get("peerId").asText());
+                views.add(new TreeSet<>());
+                snapshots[i] = Long.MAX_VALUE;
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            boolean converged = false;
+            while (!converged && System.nanoTime() < deadline) {
+                converged = true;
+                for (int i = 0; i < clients; i++) {
+                    Set<String> view = views.get(i);
+                    for (JsonNode m : all.get(i).drain(Duration.ofMillis(50))) {
+                        long version = m.path("version").asLong();
+                        switch (m.path("type").asText()) {
+                            case "joined" -> {
+                                view.clear();
+                                m.get("members").forEach(p -> view.add(p.asText()));
+                                snapshots[i] = version;
                             }
-                        }
-                        case "member-left" -> {
-                            if (version > snapshot) {
-                                view.remove(m.get("peerId").asText());
+                            case "left" -> {
+                                view.clear();
+                                snapshots[i] = Long.MAX_VALUE;
                             }
+                            case "member-joined" -> {
+                                if (version > snapshots[i]) {
+                                    view.add(m.get("peerId").asText());
+                                }
+                            }
+                            case "member-left" -> {
+                                if (version > snapshots[i]) {
+                                    view.remove(m.get("peerId").asText());
+                                }
+                            }
+                            default -> { }
                         }
-                        default -> { }
+                    }
+                    if (expected.contains(all.get(i).peerId) && !expected.equals(view)) {
+                        converged = false;
                     }
                 }
-                if (expected.contains(c.peerId)) {
-                    assertEquals(expected, view, "view of member " + i);
+            }
+            for (int i = 0; i < clients; i++) {
+                if (expected.contains(all.get(i).peerId)) {
+                    assertEquals(expected, views.get(i), "view of member " + i);
                 }
             }
             try (WsClient observer = WsClient.hello(podB.endpoint(), ORIGIN, "demo")) {

@@ -49,7 +49,16 @@ public class PeerRouter {
 
     /** Sends {@code body} (a server message's JSON) to {@code peerId} of {@code site}. */
     public Uni<Outcome> deliver(String site, String peerId, String body) {
-        return route(Envelope.message(site, peerId, SignalingMetrics.nowMicros(), 0, body));
+        Envelope envelope = Envelope.message(site, peerId, SignalingMetrics.nowMicros(), 0, body);
+        PeerSession local = sessions.byPeer(peerId);
+        if (local != null && site.equals(local.site()) && local.closeIntent() != PeerSession.CloseIntent.NONE
+                && !local.connection().isClosed()) {
+            // Same pod: no Redis round trip. A peer bound here is the one Redis names (a resume elsewhere
+            // closes this connection first, and a failed write falls back to the buffer path).
+            metrics.routed("local");
+            return deliverLocally(envelope);
+        }
+        return route(envelope);
     }
 
     private Uni<Outcome> route(Envelope envelope) {
