@@ -35,6 +35,16 @@ public class PeerRouter {
     private final SignalingMetrics metrics;
     private final String bufferMax;
     private final String bufferTtl;
+    private final String idPrefix = io.c2c.signaling.session.Ids.random128().substring(0, 12) + ".";
+    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+    /** Ids of envelopes delivered from the inbox recently; a second copy (duplicate subscription) is dropped. */
+    private final java.util.Map<String, Boolean> recent = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+                    return size() > 65_536;
+                }
+            });
 
     public PeerRouter(RedisScripts scripts, LocalSessions sessions, PodIdentity identity, SignalingMetrics metrics,
                       SignalingConfig config) {
@@ -49,7 +59,8 @@ public class PeerRouter {
 
     /** Sends {@code body} (a server message's JSON) to {@code peerId} of {@code site}. */
     public Uni<Outcome> deliver(String site, String peerId, String body) {
-        Envelope envelope = Envelope.message(site, peerId, SignalingMetrics.nowMicros(), 0, body);
+        Envelope envelope = Envelope.message(site, peerId, SignalingMetrics.nowMicros(), 0,
+                idPrefix + Long.toHexString(sequence.incrementAndGet()), body);
         PeerSession local = sessions.byPeer(peerId);
         if (local != null && site.equals(local.site()) && local.closeIntent() != PeerSession.CloseIntent.NONE
                 && !local.connection().isClosed()) {
@@ -81,6 +92,15 @@ public class PeerRouter {
                 });
     }
 
+    /** An envelope from this pod's inbox: delivered once, even if the inbox was subscribed twice. */
+    public Uni<Outcome> fromInbox(Envelope envelope) {
+        if (recent.putIfAbsent(envelope.id(), Boolean.TRUE) != null) {
+            metrics.routed("duplicate");
+            return Uni.createFrom().item(Outcome.DELIVERED);
+        }
+        return deliverLocally(envelope);
+    }
+
     /** Writes to the peer's connection on this pod; buffers (or re-routes) when it is no longer here. */
     public Uni<Outcome> deliverLocally(Envelope envelope) {
         PeerSession session = sessions.byPeer(envelope.to());
@@ -102,8 +122,7 @@ public class PeerRouter {
                 .chain(response -> {
                     String result = response.toString();
                     if ("moved".equals(result) && envelope.hop() < MAX_HOPS) {
-                        return route(Envelope.message(envelope.site(), envelope.to(), envelope.sentAtMicros(),
-                                envelope.hop() + 1, envelope.body()));
+                        return route(envelope.nextHop());
                     }
                     if ("buffered".equals(result)) {
                         return Uni.createFrom().item(Outcome.BUFFERED);

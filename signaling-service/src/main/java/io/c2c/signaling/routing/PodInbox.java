@@ -74,7 +74,7 @@ public class PodInbox {
             }
             return;
         }
-        router.deliverLocally(envelope).subscribe().with(ok -> { },
+        router.fromInbox(envelope).subscribe().with(ok -> { },
                 failure -> LOG.debugf("inbox delivery to %s failed: %s", envelope.to(), failure.getMessage()));
     }
 

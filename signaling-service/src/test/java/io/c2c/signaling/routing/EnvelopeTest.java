@@ -12,7 +12,7 @@ class EnvelopeTest {
 
     @Test
     void messageRoundTrip() {
-        Envelope e = Envelope.message("demo", "ab12", 1234567890123L, 2, "{\"type\":\"signal\",\"payload\":\"a|b|c\"}");
+        Envelope e = Envelope.message("demo", "ab12", 1234567890123L, 2, "abc.1f", "{\"type\":\"signal\",\"payload\":\"a|b|c\"}");
         assertEquals(e, Envelope.decode(e.encode()));
     }
 
@@ -23,7 +23,7 @@ class EnvelopeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "p", "x|y", "m|", "m|a|b", "m|a|b|notanumber|0|{}", "m|a|b|1|x|{}", "k|"})
+    @ValueSource(strings = {"", "p", "x|y", "m|", "m|a|b", "m|a|b|notanumber|0|i|{}", "m|a|b|1|x|i|{}", "m|a|b|1|0", "k|"})
     void malformedIsNull(String text) {
         assertNull(Envelope.decode(text));
     }

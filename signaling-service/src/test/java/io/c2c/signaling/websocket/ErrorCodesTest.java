@@ -226,6 +226,18 @@ class ErrorCodesTest {
     }
 
     @Test
+    void aWelcomedPeerThatStaysSilentIsClosedWith4000AndKeptForResume() {
+        try (WsClient client = WsClient.hello(endpoint(), ORIGIN, "demo")) {
+            long start = System.nanoTime();
+            assertEquals(CloseCodes.IDLE_TIMEOUT, client.awaitClose(Duration.ofSeconds(15)));
+            assertTrue(System.nanoTime() - start >= 7_000_000_000L, "not before the 8 s idle timeout");
+            try (WsClient back = WsClient.resume(endpoint(), ORIGIN, "demo", client.peerId, client.resumeToken)) {
+                assertTrue(back.await("welcome").get("resumed").asBoolean(), "an idle close keeps the peer resumable");
+            }
+        }
+    }
+
+    @Test
     void fuzzedMessagesNeverBreakTheConnection() {
         java.util.Random random = new java.util.Random(42);
         String[] fragments = {"{", "}", "[", "]", "\"type\"", ":", ",", "\"hello\"", "\"join\"", "\"signal\"", "null",
