@@ -71,7 +71,8 @@ class InfrastructureRoundTripTest {
     void healthMetricsAndOpenApiAreServed() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", is("UP"))
-                .body("checks.name", hasItems("Redis connection health check", "Kafka connection health check"));
+                .body("checks.name", hasItems("Redis connection health check", io.c2c.signaling.health.KafkaEventsCheck.NAME))
+                .body("checks.find { it.name == '" + io.c2c.signaling.health.KafkaEventsCheck.NAME + "' }.status", is("UP"));
         given().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
         given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
         given().get("/q/openapi?format=json").then().statusCode(200).body("openapi", org.hamcrest.Matchers.startsWith("3."));

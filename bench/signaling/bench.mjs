@@ -1,0 +1,234 @@
+// Signaling benchmark: c2c signaling-service (two pods sharing one Redis: same-pod and cross-pod)
+// side by side with the PeerJS server (npm `peer`), in one run, same load generator.
+// Usage (from the repository root, after ./mvnw -B package -pl signaling-service -am -DskipTests):
+//   node bench/signaling/bench.mjs [--pairs 200] [--window 8] [--seconds 10] [--warmup 5] [--hold 5000]
+// Everything listens on 127.0.0.1; all processes are started here and stopped at the end.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, v, i, a) => (v.startsWith('--') ? [...acc, [v.slice(2), a[i + 1]]] : acc), []));
+const PAIRS = Number(args.pairs ?? 200);
+const WINDOW = Number(args.window ?? 8);
+const SECONDS = Number(args.seconds ?? 10);
+const HOLD = Number(args.hold ?? 5000);
+const WARMUP = Number(args.warmup ?? 5);
+const ORIGIN = 'http://bench.local';
+const children = [];
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'c2c-bench-'));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+    srv.on('error', reject);
+  });
+}
+
+function start(name, cmd, argv) {
+  const log = fs.openSync(path.join(workDir, `${name}.log`), 'a');
+  const child = spawn(cmd, argv, { stdio: ['ignore', log, log] });
+  children.push(child);
+  return child;
+}
+
+async function waitFor(check, what, timeoutMs = 90000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try { if (await check()) return; } catch { /* not yet */ }
+    await new Promise(r => setTimeout(r, 200));
+  }
+  throw new Error(`${what} not ready; logs in ${workDir}`);
+}
+
+function rssKiB(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
+}
+
+function cpuTicks(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+async function startC2c(redisPort) {
+  const jar = path.join(root, 'signaling-service', 'target', 'quarkus-app', 'quarkus-run.jar');
+  if (!fs.existsSync(jar)) throw new Error(`${jar} missing: ./mvnw -B package -pl signaling-service -am -DskipTests`);
+  const pods = [];
+  for (const name of ['bench-a', 'bench-b']) {
+    const port = await freePort();
+    const child = start(name, 'java', ['-Xms256m', '-Xmx512m', '-XX:+UseParallelGC',
+      '-Dquarkus.http.host=127.0.0.1', `-Dquarkus.http.port=${port}`, `-Dc2c.signaling.pod-id=${name}`,
+      `-Dquarkus.redis.hosts=redis://127.0.0.1:${redisPort}`,
+      // no Kafka in this benchmark: peer events are dropped and counted; signaling does not wait for them
+      `-Dkafka.bootstrap.servers=127.0.0.1:${await freePort()}`, '-Dquarkus.log.category."org.apache.kafka".level=ERROR',
+      '-Dc2c.signaling.sites.bench.domains=bench.local',
+      // the per-connection abuse limits would cap a benchmark pair at 50 msg/s
+      '-Dc2c.signaling.rate-limit-per-second=1000000', '-Dc2c.signaling.rate-limit-burst=1000000',
+      '-Dquarkus.redis.max-pool-size=32', '-Dquarkus.redis.max-pool-waiting=100000',
+      '-jar', jar]);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/q/health/ready`)).status === 200, name);
+    pods.push({ name, port, pid: child.pid });
+  }
+  return pods;
+}
+
+async function startPeerjs() {
+  const port = await freePort();
+  const child = start('peerjs', process.execPath, [path.join(here, 'node_modules', 'peer', 'dist', 'bin', 'peerjs.js'),
+    '--port', String(port), '--host', '127.0.0.1', '--concurrent_limit', String(HOLD + PAIRS * 2 + 100)]);
+  await waitFor(() => new Promise(resolve => {
+    const s = net.connect(port, '127.0.0.1', () => { s.end(); resolve(true); });
+    s.on('error', () => resolve(false));
+  }), 'peerjs');
+  return { name: 'peerjs', port, pid: child.pid };
+}
+
+// --- clients -----------------------------------------------------------------------------
+const KINDS = ['offer', 'answer', 'candidate'];
+
+function c2cClient(port) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/_c2c/signal`, 'c2c.v1', { headers: { Origin: ORIGIN }, perMessageDeflate: false });
+    const client = { ws, id: null, onSignal: null };
+    ws.on('error', reject);
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', site: 'bench' })));
+    ws.on('message', data => {
+      const m = JSON.parse(data);
+      if (m.type === 'welcome') { client.id = m.peerId; resolve(client); }
+      else if (m.type === 'signal') client.onSignal?.(m.from, m.payload);
+    });
+    client.send = (to, kind, payload) => ws.send(JSON.stringify({ type: 'signal', to, kind, payload }));
+  });
+}
+
+let peerjsSeq = 0;
+function peerjsClient(port) {
+  return new Promise((resolve, reject) => {
+    const id = `p${process.pid}x${peerjsSeq++}`;
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/peerjs?key=peerjs&id=${id}&token=t${id}`, { perMessageDeflate: false });
+    const client = { ws, id, onSignal: null };
+    ws.on('error', reject);
+    ws.on('message', data => {
+      const m = JSON.parse(data);
+      if (m.type === 'OPEN') resolve(client);
+      else if (m.type === 'OFFER' || m.type === 'ANSWER' || m.type === 'CANDIDATE') client.onSignal?.(m.src, m.payload);
+    });
+    client.send = (to, kind, payload) => ws.send(JSON.stringify({ type: kind.toUpperCase(), dst: to, payload }));
+  });
+}
+
+async function openMany(factory, count, concurrency = 200) {
+  const out = [];
+  for (let i = 0; i < count; i += concurrency) {
+    out.push(...await Promise.all(Array.from({ length: Math.min(concurrency, count - i) }, () => factory())));
+  }
+  return out;
+}
+
+function percentile(sorted, p) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN;
+}
+
+/** Closed loop: every pair keeps WINDOW signals in flight each way; each delivery triggers the next. */
+async function relay(label, factoryA, factoryB, serverPids) {
+  const a = await openMany(factoryA, PAIRS);
+  const b = await openMany(factoryB, PAIRS);
+  let measuring = false;
+  let running = true;
+  let delivered = 0;
+  const latencies = [];
+  const wire = (from, to) => {
+    let n = 0;
+    to.onSignal = (src, payload) => {
+      if (measuring) {
+        delivered++;
+        if (latencies.length < 2_000_000) latencies.push(performance.now() - payload.t);
+      }
+      if (running) to.send(from.id, KINDS[n++ % 3], { t: performance.now(), sdp: 'x'.repeat(200) });
+    };
+  };
+  for (let i = 0; i < PAIRS; i++) { wire(a[i], b[i]); wire(b[i], a[i]); }
+  for (let i = 0; i < PAIRS; i++) {
+    for (let w = 0; w < WINDOW; w++) {
+      a[i].send(b[i].id, 'offer', { t: performance.now(), sdp: 'x'.repeat(200) });
+      b[i].send(a[i].id, 'answer', { t: performance.now(), sdp: 'x'.repeat(200) });
+    }
+  }
+  await new Promise(r => setTimeout(r, WARMUP * 1000)); // warm-up (the JVM's JIT needs a few seconds)
+  const cpu0 = serverPids.map(cpuTicks);
+  measuring = true;
+  const t0 = performance.now();
+  await new Promise(r => setTimeout(r, SECONDS * 1000));
+  measuring = false;
+  const elapsed = (performance.now() - t0) / 1000;
+  const cpu = serverPids.map((pid, i) => (cpuTicks(pid) - cpu0[i]) / 100);
+  running = false;
+  await new Promise(r => setTimeout(r, 500));
+  [...a, ...b].forEach(c => c.ws.terminate());
+  latencies.sort((x, y) => x - y);
+  return {
+    label, pairs: PAIRS, window: WINDOW, msgPerSec: Math.round(delivered / elapsed),
+    p50ms: +percentile(latencies, 0.5).toFixed(3), p99ms: +percentile(latencies, 0.99).toFixed(3),
+    p999ms: +percentile(latencies, 0.999).toFixed(3), serverCpuSeconds: cpu.map(c => +c.toFixed(1)).join('+'),
+  };
+}
+
+async function hold(label, factory, pid) {
+  if (global.gc) global.gc();
+  const before = rssKiB(pid);
+  const t0 = performance.now();
+  const clients = await openMany(factory, HOLD);
+  const openSeconds = (performance.now() - t0) / 1000;
+  await new Promise(r => setTimeout(r, 3000));
+  const after = rssKiB(pid);
+  clients.forEach(c => c.ws.terminate());
+  return { label, connections: HOLD, openSeconds: +openSeconds.toFixed(1), rssBeforeMiB: +(before / 1024).toFixed(0),
+    rssAfterMiB: +(after / 1024).toFixed(0), kibPerConnection: +((after - before) / HOLD).toFixed(1) };
+}
+
+async function main() {
+  const redisPort = await freePort();
+  start('redis', 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+  await waitFor(() => new Promise(resolve => {
+    const s = net.connect(redisPort, '127.0.0.1', () => { s.end(); resolve(true); });
+    s.on('error', () => resolve(false));
+  }), 'redis');
+  const [podA, podB] = await startC2c(redisPort);
+  const peerjs = await startPeerjs();
+  console.error(`servers up (logs in ${workDir}); ${PAIRS} pairs x window ${WINDOW}, ${SECONDS} s per scenario`);
+
+  const results = [];
+  results.push(await relay('c2c same pod', () => c2cClient(podA.port), () => c2cClient(podA.port), [podA.pid]));
+  results.push(await relay('c2c cross pod', () => c2cClient(podA.port), () => c2cClient(podB.port), [podA.pid, podB.pid]));
+  results.push(await relay('peerjs (one process)', () => peerjsClient(peerjs.port), () => peerjsClient(peerjs.port), [peerjs.pid]));
+  const holds = [];
+  holds.push(await hold('c2c pod', () => c2cClient(podA.port), podA.pid));
+  holds.push(await hold('peerjs', () => peerjsClient(peerjs.port), peerjs.pid));
+
+  console.table(results);
+  console.table(holds);
+  const c2c = results[0].msgPerSec;
+  const pj = results[2].msgPerSec;
+  console.log(`ratio c2c same-pod / peerjs msg/s: ${(c2c / pj).toFixed(2)}`);
+  const out = path.join(root, 'bench', 'results');
+  fs.mkdirSync(out, { recursive: true });
+  const file = path.join(out, `signaling-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, PAIRS, WINDOW, SECONDS, HOLD, results, holds }, null, 2));
+  console.log(`written ${file}`);
+}
+
+function stopAll() {
+  for (const c of children) { try { c.kill('SIGTERM'); } catch { /* gone */ } }
+}
+process.on('exit', stopAll);
+process.on('SIGINT', () => { stopAll(); process.exit(130); });
+main().then(() => { stopAll(); process.exit(0); }, e => { console.error(e); stopAll(); process.exit(1); });

@@ -1,0 +1,94 @@
+package io.c2c.signaling.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Typed, bounded reads of message fields; every failure is an {@code invalid-field} error naming the field. */
+final class Fields {
+
+    static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    static final Pattern ROOM = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    static final Pattern PEER_ID = Pattern.compile("[0-9a-f]{32}");
+    static final Pattern TOKEN = Pattern.compile("[0-9a-f]{32}");
+    static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    private Fields() {
+    }
+
+    static String string(JsonNode msg, String field, Pattern pattern) {
+        JsonNode node = msg.get(field);
+        if (node == null || node.isNull()) {
+            throw invalid(field, "is required");
+        }
+        return check(field, node, pattern);
+    }
+
+    static String optionalString(JsonNode msg, String field, Pattern pattern) {
+        JsonNode node = msg.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        return check(field, node, pattern);
+    }
+
+    private static String check(String field, JsonNode node, Pattern pattern) {
+        if (!node.isTextual()) {
+            throw invalid(field, "must be a string");
+        }
+        String value = node.textValue();
+        if (!pattern.matcher(value).matches()) {
+            throw invalid(field, "must match " + pattern.pattern());
+        }
+        return value;
+    }
+
+    static long optionalLong(JsonNode msg, String field, long min, long max, long fallback) {
+        JsonNode node = msg.get(field);
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+            throw invalid(field, "must be an integer");
+        }
+        long value = node.longValue();
+        if (value < min || value > max) {
+            throw invalid(field, "must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    static List<String> stringList(JsonNode msg, String field, Pattern pattern, int min, int max) {
+        JsonNode node = msg.get(field);
+        if (node == null || node.isNull()) {
+            throw invalid(field, "is required");
+        }
+        if (!node.isArray()) {
+            throw invalid(field, "must be an array");
+        }
+        if (node.size() < min || node.size() > max) {
+            throw invalid(field, "must hold " + min + ".." + max + " items");
+        }
+        List<String> values = new ArrayList<>(node.size());
+        for (JsonNode item : node) {
+            values.add(check(field + "[]", item, pattern));
+        }
+        return values;
+    }
+
+    static JsonNode optionalObject(JsonNode msg, String field) {
+        JsonNode node = msg.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw invalid(field, "must be an object");
+        }
+        return node;
+    }
+
+    static ProtocolException invalid(String field, String problem) {
+        return new ProtocolException(ErrorCode.INVALID_FIELD, "'" + field + "' " + problem);
+    }
+}

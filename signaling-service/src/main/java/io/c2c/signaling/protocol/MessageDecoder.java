@@ -1,0 +1,141 @@
+package io.c2c.signaling.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.c2c.signaling.protocol.in.ClientMessage;
+import io.c2c.signaling.protocol.in.Drop;
+import io.c2c.signaling.protocol.in.Find;
+import io.c2c.signaling.protocol.in.Have;
+import io.c2c.signaling.protocol.in.Hello;
+import io.c2c.signaling.protocol.in.Join;
+import io.c2c.signaling.protocol.in.Leave;
+import io.c2c.signaling.protocol.in.Ping;
+import io.c2c.signaling.protocol.in.Signal;
+import io.c2c.signaling.protocol.in.SignalKind;
+import java.io.IOException;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.regex.Pattern;
+
+/**
+ * Turns one text frame into a {@link ClientMessage} or a {@link ProtocolException} with the
+ * precise error code. Stateless and thread-safe. Size is checked by the caller before parsing;
+ * nesting depth is bounded here so that a deep document cannot exhaust the stack.
+ */
+public final class MessageDecoder {
+
+    private static final Pattern MSG_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
+            .build();
+
+    private final int maxAssetsPerMessage;
+    private final int maxFindLimit;
+    private final Map<String, BiFunction<JsonNode, String, ClientMessage>> decoders;
+
+    public MessageDecoder(int maxAssetsPerMessage, int maxFindLimit) {
+        this.maxAssetsPerMessage = maxAssetsPerMessage;
+        this.maxFindLimit = maxFindLimit;
+        this.decoders = Map.of(
+                Hello.TYPE, this::hello,
+                Join.TYPE, (m, id) -> new Join(id, Fields.string(m, "room", Fields.ROOM)),
+                Leave.TYPE, (m, id) -> new Leave(id, Fields.string(m, "room", Fields.ROOM)),
+                Signal.TYPE, this::signal,
+                Have.TYPE, (m, id) -> new Have(id, Fields.stringList(m, "assets", Fields.SHA256, 1, this.maxAssetsPerMessage)),
+                Drop.TYPE, (m, id) -> new Drop(id, Fields.stringList(m, "assets", Fields.SHA256, 1, this.maxAssetsPerMessage)),
+                Find.TYPE, (m, id) -> new Find(id, Fields.string(m, "asset", Fields.SHA256),
+                        (int) Fields.optionalLong(m, "limit", 1, this.maxFindLimit, Math.min(8, this.maxFindLimit))),
+                Ping.TYPE, this::ping);
+    }
+
+    /** The shared parser settings, also used to read upstream answers. */
+    public static ObjectMapper json() {
+        return JSON;
+    }
+
+    public ClientMessage decode(String text) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(text);
+        } catch (IOException e) {
+            throw new ProtocolException(ErrorCode.BAD_JSON, "not a JSON document");
+        }
+        if (root == null || !root.isObject()) {
+            throw new ProtocolException(ErrorCode.BAD_JSON, "a message is a JSON object");
+        }
+        JsonNode type = root.get("type");
+        if (type == null || !type.isTextual()) {
+            throw Fields.invalid("type", "must be a string");
+        }
+        String id = Fields.optionalString(root, "id", MSG_ID);
+        BiFunction<JsonNode, String, ClientMessage> decoder = decoders.get(type.textValue());
+        if (decoder == null) {
+            throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown message type");
+        }
+        return decoder.apply(root, id);
+    }
+
+    /** The {@code id} of a message that failed to decode, when it can be read, for the error's {@code re}. */
+    public static String idOf(String text) {
+        try {
+            JsonNode root = JSON.readTree(text);
+            JsonNode id = root == null ? null : root.get("id");
+            return id != null && id.isTextual() && MSG_ID.matcher(id.textValue()).matches() ? id.textValue() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private ClientMessage hello(JsonNode m, String id) {
+        String site = Fields.string(m, "site", Fields.ID);
+        String peerId = Fields.optionalString(m, "peerId", Fields.PEER_ID);
+        String token = Fields.optionalString(m, "resumeToken", Fields.TOKEN);
+        if ((peerId == null) != (token == null)) {
+            throw Fields.invalid(peerId == null ? "peerId" : "resumeToken", "is required to resume");
+        }
+        long upload = 0;
+        JsonNode caps = Fields.optionalObject(m, "capabilities");
+        if (caps != null) {
+            upload = Fields.optionalLong(caps, "uploadCapacity", 0, 10_000_000_000L, 0);
+        }
+        return new Hello(id, site, peerId, token, upload);
+    }
+
+    private ClientMessage signal(JsonNode m, String id) {
+        String to = Fields.string(m, "to", Fields.PEER_ID);
+        JsonNode kindNode = m.get("kind");
+        if (kindNode == null || !kindNode.isTextual()) {
+            throw Fields.invalid("kind", "must be a string");
+        }
+        SignalKind kind = SignalKind.fromWire(kindNode.textValue());
+        if (kind == null) {
+            throw Fields.invalid("kind", "must be offer, answer, candidate or bye");
+        }
+        JsonNode payload = m.get("payload");
+        if (kind != SignalKind.BYE && (payload == null || payload.isNull())) {
+            throw Fields.invalid("payload", "is required");
+        }
+        if (payload != null && !payload.isNull() && !payload.isObject() && !payload.isTextual()) {
+            throw Fields.invalid("payload", "must be an object or a string");
+        }
+        return new Signal(id, to, kind, payload == null || payload.isNull() ? null : payload);
+    }
+
+    private ClientMessage ping(JsonNode m, String id) {
+        JsonNode ts = m.get("ts");
+        Long value = null;
+        if (ts != null && !ts.isNull()) {
+            if (!ts.isIntegralNumber() || !ts.canConvertToLong()) {
+                throw Fields.invalid("ts", "must be an integer");
+            }
+            value = ts.longValue();
+        }
+        return new Ping(id, value);
+    }
+}

@@ -1,0 +1,134 @@
+package io.c2c.signaling.routing;
+
+import io.c2c.signaling.config.SignalingConfig;
+import io.c2c.signaling.metrics.SignalingMetrics;
+import io.c2c.signaling.session.LocalSessions;
+import io.c2c.signaling.session.PeerSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Delivers a message to a peer wherever it is: on this pod directly, on another pod through that
+ * pod's Redis inbox, or into the peer's resume buffer while it is detached (or its pod is dead:
+ * a publish nobody receives). Each message takes exactly one of these paths (see {@link RedisScripts#ROUTE}).
+ */
+@ApplicationScoped
+public class PeerRouter {
+
+    /** Outcome of a delivery attempt. */
+    public enum Outcome {
+        DELIVERED, SENT, BUFFERED, GONE, FULL;
+
+        public boolean reached() {
+            return this == DELIVERED || this == SENT || this == BUFFERED;
+        }
+    }
+
+    private static final Logger LOG = Logger.getLogger(PeerRouter.class);
+    private static final int MAX_HOPS = 3;
+
+    private final RedisScripts scripts;
+    private final LocalSessions sessions;
+    private final PodIdentity identity;
+    private final SignalingMetrics metrics;
+    private final String bufferMax;
+    private final String bufferTtl;
+    private final String idPrefix = io.c2c.signaling.session.Ids.random128().substring(0, 12) + ".";
+    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+    /** Ids of envelopes delivered from the inbox recently; a second copy (duplicate subscription) is dropped. */
+    private final java.util.Map<String, Boolean> recent = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+                    return size() > 65_536;
+                }
+            });
+
+    public PeerRouter(RedisScripts scripts, LocalSessions sessions, PodIdentity identity, SignalingMetrics metrics,
+                      SignalingConfig config) {
+        this.scripts = scripts;
+        this.sessions = sessions;
+        this.identity = identity;
+        this.metrics = metrics;
+        this.bufferMax = Integer.toString(config.resumeBufferMax());
+        long ttl = Math.max(config.resumeGrace().toMillis(), config.presenceTtl().toMillis()) * 2;
+        this.bufferTtl = Long.toString(ttl);
+    }
+
+    /** Sends {@code body} (a server message's JSON) to {@code peerId} of {@code site}. */
+    public Uni<Outcome> deliver(String site, String peerId, String body) {
+        Envelope envelope = Envelope.message(site, peerId, SignalingMetrics.nowMicros(), 0,
+                idPrefix + Long.toHexString(sequence.incrementAndGet()), body);
+        PeerSession local = sessions.byPeer(peerId);
+        if (local != null && site.equals(local.site()) && local.closeIntent() != PeerSession.CloseIntent.NONE
+                && !local.connection().isClosed()) {
+            // Same pod: no Redis round trip. A peer bound here is the one Redis names (a resume elsewhere
+            // closes this connection first, and a failed write falls back to the buffer path).
+            metrics.routed("local");
+            return deliverLocally(envelope);
+        }
+        return route(envelope);
+    }
+
+    private Uni<Outcome> route(Envelope envelope) {
+        return scripts.run(RedisScripts.ROUTE,
+                        List.of(RedisKeys.peer(envelope.to()), RedisKeys.buffer(envelope.to())),
+                        List.of(envelope.site(), identity.podId(), envelope.encode(), bufferMax, bufferTtl))
+                .chain(response -> {
+                    String result = response.toString();
+                    metrics.routed(result);
+                    return switch (result) {
+                        case "local" -> deliverLocally(envelope);
+                        case "sent" -> {
+                            metrics.crossPod();
+                            yield Uni.createFrom().item(Outcome.SENT);
+                        }
+                        case "buffered" -> Uni.createFrom().item(Outcome.BUFFERED);
+                        case "full" -> Uni.createFrom().item(Outcome.FULL);
+                        default -> Uni.createFrom().item(Outcome.GONE);
+                    };
+                });
+    }
+
+    /** An envelope from this pod's inbox: delivered once, even if the inbox was subscribed twice. */
+    public Uni<Outcome> fromInbox(Envelope envelope) {
+        if (recent.putIfAbsent(envelope.id(), Boolean.TRUE) != null) {
+            metrics.routed("duplicate");
+            return Uni.createFrom().item(Outcome.DELIVERED);
+        }
+        return deliverLocally(envelope);
+    }
+
+    /** Writes to the peer's connection on this pod; buffers (or re-routes) when it is no longer here. */
+    public Uni<Outcome> deliverLocally(Envelope envelope) {
+        PeerSession session = sessions.byPeer(envelope.to());
+        if (session == null || session.connection().isClosed()) {
+            return notHere(envelope);
+        }
+        return session.connection().sendText(envelope.body())
+                .map(ignored -> {
+                    metrics.delivered(envelope.sentAtMicros());
+                    return Outcome.DELIVERED;
+                })
+                .onFailure().recoverWithUni(failure -> notHere(envelope));
+    }
+
+    private Uni<Outcome> notHere(Envelope envelope) {
+        return scripts.run(RedisScripts.BUFFER_IF_OWNER,
+                        List.of(RedisKeys.peer(envelope.to()), RedisKeys.buffer(envelope.to())),
+                        List.of(identity.podId(), envelope.encode(), bufferMax, bufferTtl))
+                .chain(response -> {
+                    String result = response.toString();
+                    if ("moved".equals(result) && envelope.hop() < MAX_HOPS) {
+                        return route(envelope.nextHop());
+                    }
+                    if ("buffered".equals(result)) {
+                        return Uni.createFrom().item(Outcome.BUFFERED);
+                    }
+                    LOG.debugf("message for %s dropped: %s", envelope.to(), result);
+                    return Uni.createFrom().item("full".equals(result) ? Outcome.FULL : Outcome.GONE);
+                });
+    }
+}

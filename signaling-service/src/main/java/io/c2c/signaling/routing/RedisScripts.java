@@ -1,0 +1,229 @@
+package io.c2c.signaling.routing;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The Lua scripts that make each routing decision atomic in Redis: a message is either published
+ * to the pod holding the peer or appended to its resume buffer, and a resume takes over the peer
+ * and drains that buffer in one step, so no message is delivered twice or lost between the two.
+ * Scripts run by SHA; after a Redis restart (scripts are gone) they are sent again.
+ */
+@ApplicationScoped
+public class RedisScripts {
+
+    /**
+     * Lua helper: a room's next version, strictly increasing and never below Redis's clock in
+     * microseconds, so versions keep increasing even after Redis lost its data.
+     */
+    private static final String BUMP = """
+            local function bump(key, ttl)
+              local t = redis.call('TIME')
+              local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+              local cur = tonumber(redis.call('GET', key) or '0')
+              local v = now > cur and now or cur + 1
+              local text = string.format('%.0f', v)
+              redis.call('SET', key, text, 'PX', ttl)
+              return text
+            end
+            """;
+
+    /** KEYS peer, buf. ARGV site, myPod, envelope, bufMax, bufTtlMs. → gone | local | sent | buffered | full */
+    public static final Script ROUTE = new Script("""
+            local rec = redis.call('HMGET', KEYS[1], 'site', 'pod', 'state')
+            if not rec[1] or rec[1] ~= ARGV[1] then return 'gone' end
+            if rec[3] == 'c' then
+              if rec[2] == ARGV[2] then return 'local' end
+              if redis.call('PUBLISH', '%s' .. rec[2], ARGV[3]) > 0 then return 'sent' end
+            end
+            if redis.call('LLEN', KEYS[2]) >= tonumber(ARGV[4]) then return 'full' end
+            redis.call('RPUSH', KEYS[2], ARGV[3])
+            redis.call('PEXPIRE', KEYS[2], ARGV[5])
+            return 'buffered'
+            """.formatted(RedisKeys.INBOX_PREFIX));
+
+    /** KEYS peer, buf. ARGV myPod, envelope, bufMax, bufTtlMs. → gone | moved | buffered | full */
+    public static final Script BUFFER_IF_OWNER = new Script("""
+            local rec = redis.call('HMGET', KEYS[1], 'pod', 'state')
+            if not rec[1] then return 'gone' end
+            if rec[1] ~= ARGV[1] and rec[2] == 'c' then return 'moved' end
+            if redis.call('LLEN', KEYS[2]) >= tonumber(ARGV[3]) then return 'full' end
+            redis.call('RPUSH', KEYS[2], ARGV[2])
+            redis.call('PEXPIRE', KEYS[2], ARGV[4])
+            return 'buffered'
+            """);
+
+    /**
+     * KEYS peer, presence, peerRooms, peerAssets. ARGV peerId, site, pod, conn, tokHash, deadline, recTtlMs, rooms...
+     * Writes the whole record (so a Redis that lost its data is rebuilt from live connections); 0 when another
+     * connection owns the peer now.
+     */
+    public static final Script REFRESH = new Script("""
+            local cur = redis.call('HGET', KEYS[1], 'conn')
+            if cur and cur ~= ARGV[4] then return 0 end
+            redis.call('HSET', KEYS[1], 'site', ARGV[2], 'pod', ARGV[3], 'conn', ARGV[4], 'tok', ARGV[5], 'state', 'c')
+            redis.call('PEXPIRE', KEYS[1], ARGV[7])
+            redis.call('ZADD', KEYS[2], ARGV[6], ARGV[1])
+            for i = 8, #ARGV do
+              local room = '%s' .. ARGV[2] .. ':' .. ARGV[i]
+              redis.call('SADD', room, ARGV[1])
+              redis.call('PEXPIRE', room, ARGV[7])
+              redis.call('SADD', KEYS[3], ARGV[i])
+              redis.call('PEXPIRE', '%s' .. ARGV[2] .. ':' .. ARGV[i], ARGV[7])
+            end
+            redis.call('PEXPIRE', KEYS[3], ARGV[7])
+            redis.call('PEXPIRE', KEYS[4], ARGV[7])
+            return 1
+            """.formatted(RedisKeys.ROOM_PREFIX, RedisKeys.ROOM_VERSION_PREFIX));
+
+    /** KEYS peer, presence, peerRooms, peerAssets, buf. ARGV peerId, conn, deadline, recTtlMs. → 1 detached, 0 not ours */
+    public static final Script DETACH = new Script("""
+            if redis.call('HGET', KEYS[1], 'conn') ~= ARGV[2] then return 0 end
+            redis.call('HSET', KEYS[1], 'state', 'd')
+            redis.call('PEXPIRE', KEYS[1], ARGV[4])
+            redis.call('PEXPIRE', KEYS[3], ARGV[4])
+            redis.call('PEXPIRE', KEYS[4], ARGV[4])
+            redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+            return 1
+            """);
+
+    /**
+     * KEYS peer, buf, presence, peerRooms, peerAssets. ARGV peerId, site, tokHash, pod, conn, deadline, recTtlMs.
+     * → {gone} | {denied} | {ok, oldPod, oldConn, rooms[], assets[], buffered[]}
+     */
+    public static final Script RESUME = new Script("""
+            local rec = redis.call('HMGET', KEYS[1], 'site', 'tok', 'pod', 'conn')
+            if not rec[1] then return {'gone'} end
+            if rec[1] ~= ARGV[2] or rec[2] ~= ARGV[3] then return {'denied'} end
+            redis.call('HSET', KEYS[1], 'pod', ARGV[4], 'conn', ARGV[5], 'state', 'c')
+            redis.call('PEXPIRE', KEYS[1], ARGV[7])
+            redis.call('ZADD', KEYS[3], ARGV[6], ARGV[1])
+            local buf = redis.call('LRANGE', KEYS[2], 0, -1)
+            redis.call('DEL', KEYS[2])
+            return {'ok', rec[3] or '', rec[4] or '', redis.call('SMEMBERS', KEYS[4]), redis.call('SMEMBERS', KEYS[5]), buf}
+            """);
+
+    /**
+     * KEYS presence, peer, peerRooms, buf, peerAssets. ARGV peerId, mode (expire|leave), now|conn, versionTtlMs.
+     * Removes the peer from presence and its rooms. → nil when not due / not ours, else
+     * {site, room1, {members1...}, version1, room2, ...} for the member-left notices.
+     */
+    public static final Script REMOVE = new Script("""
+            BUMP
+            if ARGV[2] == 'expire' then
+              local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
+              if not s or tonumber(s) > tonumber(ARGV[3]) then return false end
+            else
+              if redis.call('HGET', KEYS[2], 'conn') ~= ARGV[3] then return false end
+            end
+            redis.call('ZREM', KEYS[1], ARGV[1])
+            local site = redis.call('HGET', KEYS[2], 'site')
+            local out = {site or ''}
+            if site then
+              for _, r in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+                local rk = '%s' .. site .. ':' .. r
+                redis.call('SREM', rk, ARGV[1])
+                out[#out + 1] = r
+                out[#out + 1] = redis.call('SMEMBERS', rk)
+                out[#out + 1] = bump('%s' .. site .. ':' .. r, ARGV[4])
+              end
+            end
+            redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+            return out
+            """.formatted(RedisKeys.ROOM_PREFIX, RedisKeys.ROOM_VERSION_PREFIX).replace("BUMP", BUMP));
+
+    /** ARGV now, limit. → peer ids whose presence deadline passed. */
+    public static final Script DUE = new Script("""
+            return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+            """);
+
+    /**
+     * KEYS room, peerRooms, peer, roomVersion. ARGV peerId, room, maxMembers, maxRooms, ttlMs.
+     * → {gone} | {full} | {too-many} | {new, members[], version} | {again, members[], version}
+     */
+    public static final Script JOIN = new Script("""
+            BUMP
+            if not redis.call('HGET', KEYS[3], 'site') then return {'gone'} end
+            if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then
+              redis.call('SADD', KEYS[2], ARGV[2])
+              return {'again', redis.call('SMEMBERS', KEYS[1]), redis.call('GET', KEYS[4]) or '0'}
+            end
+            if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[3]) then return {'full'} end
+            if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[4]) then return {'too-many'} end
+            redis.call('SADD', KEYS[1], ARGV[1])
+            redis.call('PEXPIRE', KEYS[1], ARGV[5])
+            redis.call('SADD', KEYS[2], ARGV[2])
+            redis.call('PEXPIRE', KEYS[2], ARGV[5])
+            return {'new', redis.call('SMEMBERS', KEYS[1]), bump(KEYS[4], ARGV[5])}
+            """.replace("BUMP", BUMP));
+
+    /** KEYS room, peerRooms, roomVersion. ARGV peerId, room, ttlMs. → nil when not a member, else {version, remaining members[]}. */
+    public static final Script LEAVE = new Script("""
+            BUMP
+            redis.call('SREM', KEYS[2], ARGV[2])
+            if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return false end
+            return {bump(KEYS[3], ARGV[3]), redis.call('SMEMBERS', KEYS[1])}
+            """.replace("BUMP", BUMP));
+
+    /** KEYS assets. ARGV max, ttlMs, hashes... → -1 when the set would exceed max, else the number added. */
+    public static final Script HAVE = new Script("""
+            local fresh = 0
+            for i = 3, #ARGV do
+              if redis.call('SISMEMBER', KEYS[1], ARGV[i]) == 0 then fresh = fresh + 1 end
+            end
+            if redis.call('SCARD', KEYS[1]) + fresh > tonumber(ARGV[1]) then return -1 end
+            local added = 0
+            for i = 3, #ARGV do added = added + redis.call('SADD', KEYS[1], ARGV[i]) end
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return added
+            """);
+
+    private final ReactiveRedisDataSource redis;
+
+    public RedisScripts(ReactiveRedisDataSource redis) {
+        this.redis = redis;
+    }
+
+    /** Runs {@code script} by SHA, falling back to the full text when Redis does not know it (new or restarted). */
+    public Uni<Response> run(Script script, List<String> keys, List<String> args) {
+        List<String> tail = new ArrayList<>(keys.size() + args.size() + 1);
+        tail.add(Integer.toString(keys.size()));
+        tail.addAll(keys);
+        tail.addAll(args);
+        List<String> bySha = new ArrayList<>(tail.size() + 1);
+        bySha.add(script.sha());
+        bySha.addAll(tail);
+        return redis.execute("EVALSHA", bySha.toArray(String[]::new))
+                .onFailure(e -> e.getMessage() != null && e.getMessage().contains("NOSCRIPT"))
+                .recoverWithUni(() -> {
+                    List<String> byText = new ArrayList<>(tail.size() + 1);
+                    byText.add(script.text());
+                    byText.addAll(tail);
+                    return redis.execute("EVAL", byText.toArray(String[]::new));
+                });
+    }
+
+    /** A Lua script and its SHA-1, the name Redis caches it under. */
+    public record Script(String text, String sha) {
+
+        Script(String text) {
+            this(text, sha1(text));
+        }
+
+        private static String sha1(String text) {
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

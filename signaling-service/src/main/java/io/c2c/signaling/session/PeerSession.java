@@ -1,0 +1,154 @@
+package io.c2c.signaling.session;
+
+import io.c2c.contracts.event.NetworkPosition;
+import io.quarkus.websockets.next.WebSocketConnection;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One WebSocket connection on this pod and what the pod knows about its peer. Rooms and assets
+ * are a copy of the Redis state (kept to rebuild Redis after it lost its data); Redis stays the
+ * source of truth that other pods read.
+ */
+public final class PeerSession {
+
+    /** How the peer's presence ends when its connection closes. */
+    public enum CloseIntent {
+        /** Keep the peer for the resume grace period (network loss, pod shutdown). */
+        GRACE,
+        /** Remove the peer at once (the client closed normally, or it was thrown out). */
+        LEAVE,
+        /** Nothing: another connection took the peer over. */
+        NONE
+    }
+
+    private final WebSocketConnection connection;
+    private final String connId;
+    private final NetworkPosition network;
+    private final long openedNanos;
+    private final TokenBucket rate;
+    private final TokenBucket violations;
+    private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+    private final Set<String> assets = ConcurrentHashMap.newKeySet();
+    private volatile String peerId;
+    private volatile String site;
+    private volatile String tokenHash;
+    private volatile long uploadCapacity;
+    private volatile long lastSeenNanos;
+    private volatile CloseIntent closeIntent = CloseIntent.GRACE;
+    private java.util.List<String> pending = new java.util.ArrayList<>();
+
+    public PeerSession(WebSocketConnection connection, NetworkPosition network, TokenBucket rate,
+                       TokenBucket violations, long nowNanos) {
+        this.connection = connection;
+        this.connId = Ids.random128();
+        this.network = network;
+        this.openedNanos = nowNanos;
+        this.lastSeenNanos = nowNanos;
+        this.rate = rate;
+        this.violations = violations;
+    }
+
+    void welcome(String peerId, String site, String tokenHash, long uploadCapacity) {
+        this.peerId = peerId;
+        this.site = site;
+        this.tokenHash = tokenHash;
+        this.uploadCapacity = uploadCapacity;
+    }
+
+    public boolean welcomed() {
+        return peerId != null;
+    }
+
+    public WebSocketConnection connection() {
+        return connection;
+    }
+
+    public String connId() {
+        return connId;
+    }
+
+    public String peerId() {
+        return peerId;
+    }
+
+    public String site() {
+        return site;
+    }
+
+    public String tokenHash() {
+        return tokenHash;
+    }
+
+    public long uploadCapacity() {
+        return uploadCapacity;
+    }
+
+    public NetworkPosition network() {
+        return network;
+    }
+
+    public Set<String> rooms() {
+        return rooms;
+    }
+
+    public Set<String> assets() {
+        return assets;
+    }
+
+    public long openedNanos() {
+        return openedNanos;
+    }
+
+    public long lastSeenNanos() {
+        return lastSeenNanos;
+    }
+
+    public void seen(long nowNanos) {
+        lastSeenNanos = nowNanos;
+    }
+
+    public TokenBucket rate() {
+        return rate;
+    }
+
+    public TokenBucket violations() {
+        return violations;
+    }
+
+    /**
+     * Sends a message to this connection, or holds it until {@link #ready} when the welcome (and a
+     * resume's buffered messages) have not been written yet, so they always come first.
+     */
+    public io.smallrye.mutiny.Uni<Void> send(String text) {
+        synchronized (this) {
+            if (pending != null) {
+                if (pending.size() >= 1024) {
+                    return io.smallrye.mutiny.Uni.createFrom().failure(new IllegalStateException("pending overflow"));
+                }
+                pending.add(text);
+                return io.smallrye.mutiny.Uni.createFrom().voidItem();
+            }
+        }
+        return connection.sendText(text);
+    }
+
+    /** Writes {@code first} in order, then whatever {@link #send} held back, then lets messages through directly. */
+    public synchronized void ready(java.util.List<String> first) {
+        for (String text : first) {
+            connection.sendText(text).subscribe().with(ok -> { }, failure -> { });
+        }
+        for (String text : pending) {
+            connection.sendText(text).subscribe().with(ok -> { }, failure -> { });
+        }
+        pending = null;
+    }
+
+    public CloseIntent closeIntent() {
+        return closeIntent;
+    }
+
+    public void closeIntent(CloseIntent intent) {
+        this.closeIntent = intent;
+    }
+}

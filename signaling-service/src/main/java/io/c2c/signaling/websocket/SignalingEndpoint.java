@@ -1,0 +1,256 @@
+package io.c2c.signaling.websocket;
+
+import io.c2c.signaling.client.DiscoveryClient;
+import io.c2c.signaling.config.SignalingConfig;
+import io.c2c.signaling.metrics.SignalingMetrics;
+import io.c2c.signaling.protocol.CloseCodes;
+import io.c2c.signaling.protocol.ErrorCode;
+import io.c2c.signaling.protocol.MessageDecoder;
+import io.c2c.signaling.protocol.MessageEncoder;
+import io.c2c.signaling.protocol.ProtocolException;
+import io.c2c.signaling.protocol.in.ClientMessage;
+import io.c2c.signaling.protocol.in.Drop;
+import io.c2c.signaling.protocol.in.Find;
+import io.c2c.signaling.protocol.in.Have;
+import io.c2c.signaling.protocol.in.Hello;
+import io.c2c.signaling.protocol.in.Join;
+import io.c2c.signaling.protocol.in.Leave;
+import io.c2c.signaling.protocol.in.Ping;
+import io.c2c.signaling.protocol.in.Signal;
+import io.c2c.signaling.protocol.out.ErrorMessage;
+import io.c2c.signaling.protocol.out.Pong;
+import io.c2c.signaling.protocol.out.SignalDelivery;
+import io.c2c.signaling.routing.PeerRouter;
+import io.c2c.signaling.session.DrainState;
+import io.c2c.signaling.session.LocalSessions;
+import io.c2c.signaling.session.NetworkPositions;
+import io.c2c.signaling.session.PeerSession;
+import io.c2c.signaling.session.RoomService;
+import io.c2c.signaling.session.SessionService;
+import io.c2c.signaling.session.TokenBucket;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnBinaryMessage;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import org.jboss.logging.Logger;
+
+/**
+ * The {@code c2c.v1} WebSocket endpoint: bounds every frame (size, rate, violations), decodes it,
+ * and dispatches to one handler per message type. A connection's messages are processed one at a
+ * time in order (websockets-next serial inbound mode), so signals keep their order.
+ */
+@WebSocket(path = "/_c2c/signal")
+public class SignalingEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(SignalingEndpoint.class);
+
+    private final SignalingConfig config;
+    private final LocalSessions sessions;
+    private final SessionService sessionService;
+    private final RoomService rooms;
+    private final PeerRouter router;
+    private final DiscoveryClient discovery;
+    private final SignalingMetrics metrics;
+    private final DrainState drain;
+    private final MessageDecoder decoder;
+
+    public SignalingEndpoint(SignalingConfig config, LocalSessions sessions, SessionService sessionService, RoomService rooms,
+                             PeerRouter router, DiscoveryClient discovery, SignalingMetrics metrics, DrainState drain) {
+        this.config = config;
+        this.sessions = sessions;
+        this.sessionService = sessionService;
+        this.rooms = rooms;
+        this.router = router;
+        this.discovery = discovery;
+        this.metrics = metrics;
+        this.drain = drain;
+        this.decoder = new MessageDecoder(config.maxAssetsPerMessage(), config.maxFindLimit());
+    }
+
+    @OnOpen
+    public Uni<Void> onOpen(WebSocketConnection connection) {
+        if (!SessionService.PROTOCOL.equals(connection.subprotocol())) {
+            metrics.error(ErrorCode.UNSUPPORTED_PROTOCOL);
+            return connection.sendText(error(null, ErrorCode.UNSUPPORTED_PROTOCOL, "offer subprotocol " + SessionService.PROTOCOL))
+                    .chain(() -> connection.close(new CloseReason(CloseCodes.PROTOCOL_ERROR, "subprotocol " + SessionService.PROTOCOL + " required")));
+        }
+        if (drain.draining()) {
+            return connection.close(new CloseReason(CloseCodes.SERVICE_RESTART, "pod stopping"));
+        }
+        long now = System.nanoTime();
+        PeerSession session = new PeerSession(connection,
+                NetworkPositions.of(connection.handshakeRequest().remoteAddress(), config.region().orElse(null)),
+                new TokenBucket(config.rateLimitBurst(), config.rateLimitPerSecond(), now),
+                new TokenBucket(config.maxViolations(), 1_000_000_000d / config.violationForgiveness().toNanos(), now), now);
+        sessions.opened(connection.id(), session);
+        return Uni.createFrom().voidItem();
+    }
+
+    @OnTextMessage
+    public Uni<Void> onText(String text, WebSocketConnection connection) {
+        PeerSession session = sessions.byConnection(connection.id());
+        if (session == null) {
+            return Uni.createFrom().voidItem();
+        }
+        long now = System.nanoTime();
+        session.seen(now);
+        if (text.length() > config.maxMessageBytes() || utf8Length(text) > config.maxMessageBytes()) {
+            metrics.received("invalid");
+            return refuse(session, null, new ProtocolException(ErrorCode.TOO_LARGE,
+                    "messages are at most " + config.maxMessageBytes() + " bytes"));
+        }
+        if (!session.rate().tryTake(now)) {
+            metrics.received("invalid");
+            return refuse(session, MessageDecoder.idOf(text), new ProtocolException(ErrorCode.RATE_LIMITED,
+                    "more than " + config.rateLimitPerSecond() + " messages per second"));
+        }
+        ClientMessage message;
+        try {
+            message = decoder.decode(text);
+        } catch (ProtocolException e) {
+            metrics.received("invalid");
+            return refuse(session, MessageDecoder.idOf(text), e);
+        }
+        metrics.received(typeOf(message));
+        return Uni.createFrom().deferred(() -> dispatch(session, message))
+                .onFailure().recoverWithUni(failure -> {
+                    if (failure instanceof ProtocolException protocol) {
+                        return refuse(session, message.id(), protocol);
+                    }
+                    LOG.debugf("handling %s failed: %s", typeOf(message), failure.toString());
+                    return refuse(session, message.id(), new ProtocolException(ErrorCode.INTERNAL, "temporarily unavailable; retry"));
+                });
+    }
+
+    private Uni<Void> dispatch(PeerSession session, ClientMessage message) {
+        if (!session.welcomed() && !(message instanceof Hello)) {
+            throw new ProtocolException(ErrorCode.HELLO_REQUIRED, "say hello first");
+        }
+        if (message instanceof Hello hello) {
+            if (session.welcomed()) {
+                throw new ProtocolException(ErrorCode.ALREADY_WELCOMED, "hello was already answered");
+            }
+            return sessionService.hello(session, hello);
+        } else if (message instanceof Join join) {
+            return rooms.join(session, join);
+        } else if (message instanceof Leave leave) {
+            return rooms.leave(session, leave);
+        } else if (message instanceof Signal signal) {
+            return signal(session, signal);
+        } else if (message instanceof Have have) {
+            return sessionService.have(session, have);
+        } else if (message instanceof Drop drop) {
+            return sessionService.drop(session, drop);
+        } else if (message instanceof Find find) {
+            return find(session, find);
+        } else {
+            Ping ping = (Ping) message;
+            return session.send(MessageEncoder.encode(new Pong(ping.id(), ping.ts(), System.currentTimeMillis())));
+        }
+    }
+
+    private Uni<Void> signal(PeerSession session, Signal signal) {
+        String body = MessageEncoder.encode(new SignalDelivery(session.peerId(), signal.kind().wire(), signal.payload()));
+        // Waited for: the connection's next message is routed after this one, which keeps signals in order
+        // (pooled Redis connections could reorder two scripts sent at once).
+        return router.deliver(session.site(), signal.to(), body).chain(outcome -> {
+            if (outcome.reached()) {
+                return Uni.createFrom().voidItem();
+            }
+            throw new ProtocolException(ErrorCode.PEER_UNAVAILABLE,
+                    outcome == PeerRouter.Outcome.FULL ? "peer's resume buffer is full" : "no such peer on this site");
+        });
+    }
+
+    private Uni<Void> find(PeerSession session, Find find) {
+        if (!discovery.configured()) {
+            throw new ProtocolException(ErrorCode.NOT_AVAILABLE, "peer discovery is not available on this deployment");
+        }
+        return discovery.find(find.id(), session.site(), find.asset(), session.peerId(), find.limit())
+                .onFailure().transform(failure -> new ProtocolException(ErrorCode.UPSTREAM_FAILED, "discovery did not answer"))
+                .chain(found -> session.send(MessageEncoder.encode(found)));
+    }
+
+    /** Sends an error; a violation spends the connection's allowance, and an exhausted one closes it (1008). */
+    private Uni<Void> refuse(PeerSession session, String re, ProtocolException problem) {
+        ErrorCode code = problem.code();
+        metrics.error(code);
+        WebSocketConnection connection = session.connection();
+        String text = error(re, code, problem.getMessage());
+        Uni<Void> sent = session.welcomed() ? session.send(text) : connection.sendText(text);
+        int closeCode = 0;
+        if (code == ErrorCode.UNKNOWN_SITE || code == ErrorCode.ORIGIN_NOT_ALLOWED) {
+            closeCode = CloseCodes.POLICY_VIOLATION;
+        } else if (code.violation() && !session.violations().tryTake(System.nanoTime())) {
+            closeCode = CloseCodes.POLICY_VIOLATION;
+        }
+        if (closeCode == 0) {
+            return sent.onFailure().recoverWithNull();
+        }
+        session.closeIntent(PeerSession.CloseIntent.LEAVE);
+        String reason = code.violation() ? "too many protocol violations" : code.wire();
+        return sent.onFailure().recoverWithNull().chain(() -> connection.close(new CloseReason(CloseCodes.POLICY_VIOLATION, reason)));
+    }
+
+    @OnBinaryMessage
+    public Uni<Void> onBinary(Buffer data, WebSocketConnection connection) {
+        PeerSession session = sessions.byConnection(connection.id());
+        if (session == null) {
+            return Uni.createFrom().voidItem();
+        }
+        metrics.received("invalid");
+        return refuse(session, null, new ProtocolException(ErrorCode.BAD_JSON, "c2c.v1 uses text frames only"));
+    }
+
+    @OnClose
+    public Uni<Void> onClose(WebSocketConnection connection) {
+        PeerSession session = sessions.byConnection(connection.id());
+        if (session == null) {
+            return Uni.createFrom().voidItem();
+        }
+        CloseReason reason = connection.closeReason();
+        int code = reason == null ? 1006 : reason.getCode();
+        return sessionService.closed(session, code).onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    @OnError
+    public Uni<Void> onError(WebSocketConnection connection, Throwable failure) {
+        String message = String.valueOf(failure.getMessage());
+        if (message.contains("max message size") || message.contains("max frame size")) {
+            // Vert.x refuses the frames of a message above the transport limit but keeps the connection open
+            PeerSession session = sessions.byConnection(connection.id());
+            if (session != null) {
+                session.closeIntent(PeerSession.CloseIntent.LEAVE);
+            }
+            metrics.error(ErrorCode.TOO_LARGE);
+            return connection.close(new CloseReason(CloseCodes.MESSAGE_TOO_BIG, "message too big"));
+        }
+        LOG.debugf("connection %s failed: %s", connection.id(), failure.toString());
+        return Uni.createFrom().voidItem();
+    }
+
+    private static String error(String re, ErrorCode code, String message) {
+        return MessageEncoder.encode(new ErrorMessage(re, code.wire(), message));
+    }
+
+    private static String typeOf(ClientMessage message) {
+        return message.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    static int utf8Length(String text) {
+        int length = text.length();
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return text.getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        return length;
+    }
+}

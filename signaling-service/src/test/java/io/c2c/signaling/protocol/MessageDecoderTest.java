@@ -1,0 +1,132 @@
+package io.c2c.signaling.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.c2c.signaling.protocol.in.ClientMessage;
+import io.c2c.signaling.protocol.in.Drop;
+import io.c2c.signaling.protocol.in.Find;
+import io.c2c.signaling.protocol.in.Have;
+import io.c2c.signaling.protocol.in.Hello;
+import io.c2c.signaling.protocol.in.Join;
+import io.c2c.signaling.protocol.in.Leave;
+import io.c2c.signaling.protocol.in.Ping;
+import io.c2c.signaling.protocol.in.Signal;
+import io.c2c.signaling.protocol.in.SignalKind;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Pure decoding logic, tested without Quarkus: a table of inputs and the message or error code each gives. */
+class MessageDecoderTest {
+
+    static final String PEER = "0123456789abcdef0123456789abcdef";
+    static final String HASH = "ab".repeat(32);
+    final MessageDecoder decoder = new MessageDecoder(4, 16);
+
+    static Stream<Arguments> valid() {
+        return Stream.of(
+                Arguments.of("{\"type\":\"hello\",\"site\":\"demo\"}", new Hello(null, "demo", null, null, 0)),
+                Arguments.of("{\"type\":\"hello\",\"id\":\"1\",\"site\":\"demo\",\"peerId\":\"" + PEER + "\",\"resumeToken\":\"" + PEER
+                        + "\",\"capabilities\":{\"uploadCapacity\":500,\"future\":true}}", new Hello("1", "demo", PEER, PEER, 500)),
+                Arguments.of("{\"type\":\"join\",\"room\":\"a.b:c-d_e\"}", new Join(null, "a.b:c-d_e")),
+                Arguments.of("{\"type\":\"leave\",\"room\":\"r\",\"extra\":[1]}", new Leave(null, "r")),
+                Arguments.of("{\"type\":\"signal\",\"to\":\"" + PEER + "\",\"kind\":\"bye\"}", new Signal(null, PEER, SignalKind.BYE, null)),
+                Arguments.of("{\"type\":\"have\",\"assets\":[\"" + HASH + "\"]}", new Have(null, List.of(HASH))),
+                Arguments.of("{\"type\":\"drop\",\"assets\":[\"" + HASH + "\"]}", new Drop(null, List.of(HASH))),
+                Arguments.of("{\"type\":\"find\",\"asset\":\"" + HASH + "\"}", new Find(null, HASH, 8)),
+                Arguments.of("{\"type\":\"find\",\"asset\":\"" + HASH + "\",\"limit\":16}", new Find(null, HASH, 16)),
+                Arguments.of("{\"type\":\"ping\",\"ts\":9007199254740993}", new Ping(null, 9007199254740993L)),
+                Arguments.of("{\"type\":\"ping\"}", new Ping(null, null)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("valid")
+    void decodes(String text, ClientMessage expected) {
+        assertEquals(expected, decoder.decode(text));
+    }
+
+    @Test
+    void signalPayloadIsKeptAsGiven() {
+        Signal signal = (Signal) decoder.decode("{\"type\":\"signal\",\"to\":\"" + PEER + "\",\"kind\":\"offer\",\"payload\":{\"sdp\":\"v=0\",\"n\":[1,2]}}");
+        assertEquals("{\"sdp\":\"v=0\",\"n\":[1,2]}", signal.payload().toString());
+        Signal text = (Signal) decoder.decode("{\"type\":\"signal\",\"to\":\"" + PEER + "\",\"kind\":\"candidate\",\"payload\":\"c\"}");
+        assertEquals("c", text.payload().textValue());
+    }
+
+    static Stream<Arguments> invalid() {
+        return Stream.of(
+                Arguments.of("", ErrorCode.BAD_JSON),
+                Arguments.of("nope", ErrorCode.BAD_JSON),
+                Arguments.of("{\"type\":\"ping\"", ErrorCode.BAD_JSON),
+                Arguments.of("\"text\"", ErrorCode.BAD_JSON),
+                Arguments.of("null", ErrorCode.BAD_JSON),
+                Arguments.of("{\"type\":\"ping\",\"type\":\"ping\"}", ErrorCode.BAD_JSON),
+                Arguments.of("{\"a\":" + "[".repeat(40) + "]".repeat(40) + ",\"type\":\"ping\"}", ErrorCode.BAD_JSON),
+                Arguments.of("{}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":null}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":[\"ping\"]}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"PING\"}", ErrorCode.UNKNOWN_TYPE),
+                Arguments.of("{\"type\":\"welcome\"}", ErrorCode.UNKNOWN_TYPE),
+                Arguments.of("{\"type\":\"ping\",\"id\":5}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"hello\"}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"hello\",\"site\":\"\"}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"hello\",\"site\":\"" + "s".repeat(129) + "\"}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"hello\",\"site\":\"demo\",\"peerId\":\"" + PEER + "\"}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"hello\",\"site\":\"demo\",\"resumeToken\":\"" + PEER + "\"}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"hello\",\"site\":\"demo\",\"peerId\":\"" + PEER.toUpperCase() + "\",\"resumeToken\":\"" + PEER + "\"}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"hello\",\"site\":\"demo\",\"capabilities\":[]}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"hello\",\"site\":\"demo\",\"capabilities\":{\"uploadCapacity\":-1}}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"join\",\"room\":\"" + "r".repeat(65) + "\"}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"join\",\"room\":\"a/b\"}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"signal\",\"to\":\"" + PEER + "\",\"kind\":\"offer\",\"payload\":null}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"signal\",\"to\":\"" + PEER + "\",\"kind\":\"offer\",\"payload\":[1]}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"signal\",\"to\":\"" + PEER + "\",\"kind\":1,\"payload\":{}}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"signal\",\"kind\":\"offer\",\"payload\":{}}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"have\",\"assets\":\"" + HASH + "\"}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"have\",\"assets\":[\"" + HASH.toUpperCase() + "\"]}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"have\",\"assets\":[1]}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"have\",\"assets\":[\"" + HASH + "\",\"" + HASH + "\",\"" + HASH + "\",\"" + HASH + "\",\"" + HASH + "\"]}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"find\",\"asset\":\"" + HASH + "\",\"limit\":0}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"find\",\"asset\":\"" + HASH + "\",\"limit\":\"3\"}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"find\",\"asset\":\"" + HASH + "\",\"limit\":99999999999999999999}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"ping\",\"ts\":1.5}", ErrorCode.INVALID_FIELD));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalid")
+    void refuses(String text, ErrorCode code) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> decoder.decode(text));
+        assertEquals(code, e.code(), e.getMessage());
+    }
+
+    @Test
+    void theIdOfAnUndecodableMessageIsRecoveredWhenReadable() {
+        assertEquals("x1", MessageDecoder.idOf("{\"type\":\"dance\",\"id\":\"x1\"}"));
+        assertNull(MessageDecoder.idOf("{\"id\":\"x1\""));
+        assertNull(MessageDecoder.idOf("{\"id\":\"bad id\"}"));
+    }
+
+    @Test
+    void randomBytesOnlyEverGiveProtocolExceptions() {
+        Random random = new Random(7);
+        String alphabet = "{}[]\":,0123456789.-eE truefalsnul\\u\"typehellojoinsignal";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(60);
+            for (int c = 0; c < length; c++) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            try {
+                decoder.decode(text.toString());
+            } catch (ProtocolException expected) {
+                // the only acceptable failure
+            }
+        }
+    }
+}

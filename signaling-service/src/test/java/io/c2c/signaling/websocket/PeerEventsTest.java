@@ -1,0 +1,64 @@
+package io.c2c.signaling.websocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.c2c.contracts.event.AssetsAnnounced;
+import io.c2c.contracts.event.AssetsWithdrawn;
+import io.c2c.contracts.event.PeerEvent;
+import io.c2c.contracts.event.PeerHeartbeat;
+import io.c2c.contracts.event.PeerJoined;
+import io.c2c.contracts.event.PeerLeft;
+import io.c2c.signaling.support.PeerEvents;
+import io.c2c.signaling.support.WsClient;
+import io.c2c.testing.TestInfrastructure;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** A peer's life shows up on the real peer-events topic, keyed by site, in order. */
+@QuarkusTest
+class PeerEventsTest {
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Test
+    void joinAssetsHeartbeatAndLeaveArePublished() {
+        String h1 = "1".repeat(64);
+        String h2 = "2".repeat(64);
+        String peer;
+        try (WsClient a = WsClient.hello(WsClient.endpoint(base.getPort()), "http://demo.test", "demo")) {
+            peer = a.peerId;
+            a.send("{\"type\":\"have\",\"assets\":[\"" + h1 + "\",\"" + h2 + "\"]}");
+            a.send("{\"type\":\"drop\",\"assets\":[\"" + h1 + "\"]}");
+            a.send("{\"type\":\"ping\"}");
+            a.await("pong");
+            // a heartbeat (every 2 s in the test profile) carrying the peer's current assets
+            List<ConsumerRecord<String, PeerEvent>> beats = PeerEvents.await(TestInfrastructure.kafka().bootstrapServers(),
+                    e -> e.peerId().equals(peer) && e instanceof PeerHeartbeat beat && beat.assets().equals(List.of(h2)),
+                    1, Duration.ofSeconds(20));
+            assertFalse(beats.isEmpty(), "no heartbeat");
+            PeerHeartbeat beat = (PeerHeartbeat) beats.get(0).value();
+            assertEquals(List.of(h2), beat.assets());
+            assertTrue(beat.network().prefix().startsWith("127.0.0."), beat.toString());
+        }
+        List<ConsumerRecord<String, PeerEvent>> events = PeerEvents.await(TestInfrastructure.kafka().bootstrapServers(),
+                e -> e.peerId().equals(peer) && !(e instanceof PeerHeartbeat), 4, Duration.ofSeconds(30));
+        assertEquals(List.of(PeerJoined.class, AssetsAnnounced.class, AssetsWithdrawn.class, PeerLeft.class),
+                events.stream().map(r -> r.value().getClass()).collect(Collectors.toList()));
+        events.forEach(r -> assertEquals("demo", r.key(), "keyed by site"));
+        Map<Class<?>, PeerEvent> byType = events.stream().collect(Collectors.toMap(r -> r.value().getClass(),
+                ConsumerRecord::value, (x, y) -> x));
+        assertEquals(List.of(h1, h2), ((AssetsAnnounced) byType.get(AssetsAnnounced.class)).assets());
+        assertEquals(List.of(h1), ((AssetsWithdrawn) byType.get(AssetsWithdrawn.class)).assets());
+        assertEquals("closed", ((PeerLeft) byType.get(PeerLeft.class)).reason());
+    }
+}

@@ -1,0 +1,123 @@
+package io.c2c.signaling.websocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.c2c.signaling.protocol.CloseCodes;
+import io.c2c.signaling.routing.RedisKeys;
+import io.c2c.signaling.support.WsClient;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** Resume within the grace period (buffered signals exactly once) and expiry after it, on one pod. */
+@QuarkusTest
+class ResumeTest {
+
+    static final String ORIGIN = "http://localhost";
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Inject
+    RedisDataSource redis;
+
+    URI endpoint() {
+        return WsClient.endpoint(base.getPort());
+    }
+
+    @Test
+    void aDroppedPeerResumesWithItsIdRoomsAndBufferedSignalsExactlyOnce() {
+        String room = "resume-" + System.nanoTime();
+        try (WsClient a = WsClient.hello(endpoint(), ORIGIN, "demo")) {
+            WsClient b = WsClient.hello(endpoint(), ORIGIN, "demo");
+            a.send("{\"type\":\"join\",\"room\":\"" + room + "\"}");
+            a.await("joined");
+            b.send("{\"type\":\"join\",\"room\":\"" + room + "\"}");
+            b.await("joined");
+            a.await("member-joined");
+
+            b.abort();
+            Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> "d".equals(redis.hash(String.class).hget(RedisKeys.peer(b.peerId), "state")));
+            for (int i = 0; i < 3; i++) {
+                a.signal(b.peerId, "candidate", "{\"n\":" + i + "}");
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> redis.list(String.class).llen(RedisKeys.buffer(b.peerId)) == 3);
+
+            try (WsClient back = WsClient.resume(endpoint(), ORIGIN, "demo", b.peerId, b.resumeToken)) {
+                JsonNode welcome = back.await("welcome");
+                assertTrue(welcome.get("resumed").asBoolean());
+                assertEquals(b.peerId, welcome.get("peerId").asText());
+                assertEquals(room, welcome.at("/rooms/0").asText());
+                assertEquals(1, welcome.get("rooms").size());
+                for (int i = 0; i < 3; i++) {
+                    JsonNode signal = back.await("signal");
+                    assertEquals(i, signal.at("/payload/n").asInt(), "buffered signals in order");
+                    assertEquals(a.peerId, signal.get("from").asText());
+                }
+                a.signal(b.peerId, "candidate", "{\"n\":3}");
+                assertEquals(3, back.await("signal").at("/payload/n").asInt());
+                List<JsonNode> extra = back.drain(Duration.ofMillis(800));
+                assertTrue(extra.stream().noneMatch(m -> "signal".equals(m.path("type").asText())), "no duplicates: " + extra);
+                assertFalse(redis.key().exists(RedisKeys.buffer(b.peerId)));
+                assertEquals(Set.of(a.peerId, b.peerId), redis.set(String.class).smembers(RedisKeys.room("demo", room)));
+            }
+        }
+    }
+
+    @Test
+    void afterTheGracePeriodThePeerIsGoneAndItsRoomsAreTold() {
+        String room = "expire-" + System.nanoTime();
+        try (WsClient a = WsClient.hello(endpoint(), ORIGIN, "demo")) {
+            WsClient b = WsClient.hello(endpoint(), ORIGIN, "demo");
+            a.send("{\"type\":\"join\",\"room\":\"" + room + "\"}");
+            a.await("joined");
+            b.send("{\"type\":\"join\",\"room\":\"" + room + "\"}");
+            b.await("joined");
+            a.await("member-joined");
+            long dropped = System.nanoTime();
+            b.abort();
+
+            JsonNode left = a.await(m -> "member-left".equals(m.path("type").asText()), Duration.ofSeconds(15), "member-left");
+            long waitedMillis = (System.nanoTime() - dropped) / 1_000_000;
+            assertEquals("expired", left.get("reason").asText());
+            assertEquals(b.peerId, left.get("peerId").asText());
+            assertTrue(waitedMillis >= 3_000, "not before the 4 s grace period: " + waitedMillis);
+            assertFalse(redis.key().exists(RedisKeys.peer(b.peerId)));
+            assertEquals(Set.of(a.peerId), redis.set(String.class).smembers(RedisKeys.room("demo", room)));
+
+            try (WsClient late = WsClient.resume(endpoint(), ORIGIN, "demo", b.peerId, b.resumeToken)) {
+                assertEquals("resume-failed", late.await("error").get("code").asText());
+            }
+            a.signal(b.peerId, "offer", "{}");
+            assertEquals("peer-unavailable", a.await("error").get("code").asText());
+        }
+    }
+
+    @Test
+    void resumingWhileTheOldConnectionIsStillOpenReplacesIt() {
+        try (WsClient a = WsClient.hello(endpoint(), ORIGIN, "demo");
+             WsClient again = WsClient.resume(endpoint(), ORIGIN, "demo", a.peerId, a.resumeToken)) {
+            assertTrue(again.await("welcome").get("resumed").asBoolean());
+            assertEquals(CloseCodes.REPLACED, a.awaitClose(Duration.ofSeconds(5)));
+            try (WsClient c = WsClient.hello(endpoint(), ORIGIN, "demo")) {
+                c.signal(a.peerId, "offer", "{\"sdp\":\"s\"}");
+                assertEquals("s", again.await("signal").at("/payload/sdp").asText());
+            }
+            // the replaced connection's close must not mark the peer detached
+            assertEquals("c", redis.hash(String.class).hget(RedisKeys.peer(a.peerId), "state"));
+        }
+    }
+}
