@@ -24,7 +24,7 @@ public final class Fingerprint {
             throw new StunException("FINGERPRINT of length " + value.length);
         }
         if (StunMessage.readInt(value, 0) != compute(raw, attributeOffset)) {
-            throw new StunException("FINGERPRINT mismatch");
+            throw new StunException(StunException.DISCARD, "FINGERPRINT mismatch");
         }
     }
 }

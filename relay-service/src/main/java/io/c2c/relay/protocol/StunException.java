@@ -7,6 +7,9 @@ package io.c2c.relay.protocol;
  */
 public final class StunException extends Exception {
 
+    /** {@link #errorCode()} of input that must be dropped without an answer (e.g. a bad FINGERPRINT). */
+    public static final int DISCARD = 0;
+
     private final int errorCode;
 
     public StunException(String message) {

@@ -45,6 +45,16 @@ public final class StunMessageBuilder {
         return id;
     }
 
+    /**
+     * A transaction id for indications the server originates (Data): unpredictability buys
+     * nothing there, so the cheap thread-local generator is used on that hot path.
+     */
+    public static byte[] newIndicationTransactionId() {
+        byte[] id = new byte[StunMessage.TRANSACTION_ID_LENGTH];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(id);
+        return id;
+    }
+
     public StunMessageBuilder add(StunAttribute attribute) {
         return addRaw(attribute.type(), attribute.value(transactionId));
     }
