@@ -116,6 +116,7 @@ public final class AllocationManager {
 
     /** Ends expired allocations and drops expired permissions and channels; returns allocations ended. */
     public int sweep(long now) {
+        ports.expireReservations(now);
         int ended = 0;
         for (Allocation a : allocations.values()) {
             if (a.expiresAt() <= now) {

@@ -1,7 +1,7 @@
 package io.c2c.relay.protocol;
 
 /**
- * ChannelData framing (RFC 8656 section 12.4): 2-byte channel number (0x4000..0x4FFF), 2-byte
+ * ChannelData framing (RFC 8656 section 12.4): 2-byte channel number (0x4000..0x7FFF, see ChannelNumber), 2-byte
  * length, payload; padded to a multiple of 4 on stream transports, unpadded on UDP (a receiver
  * accepts padding on UDP too).
  */

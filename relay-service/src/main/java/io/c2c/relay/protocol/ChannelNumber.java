@@ -1,13 +1,15 @@
 package io.c2c.relay.protocol;
 
 /**
- * CHANNEL-NUMBER (RFC 8656 section 18.1): a channel number in 0x4000..0x4FFF (RFC 8656 narrowed
- * RFC 5766's 0x4000..0x7FFF so the remaining first-byte values stay free for other protocols).
+ * CHANNEL-NUMBER (RFC 8656 section 18.1). RFC 8656 narrowed the channel range to 0x4000..0x4FFF,
+ * but RFC 5766 clients (coturn's own tools among them) still pick numbers up to 0x7FFF, and the
+ * first-two-bits demultiplexing works for the whole 0x4000..0x7FFF range, so this server accepts
+ * the RFC 5766 range.
  */
 public record ChannelNumber(int number) implements StunAttribute {
 
     public static final int MIN = 0x4000;
-    public static final int MAX = 0x4FFF;
+    public static final int MAX = 0x7FFF;
 
     public static boolean isValid(int number) {
         return number >= MIN && number <= MAX;

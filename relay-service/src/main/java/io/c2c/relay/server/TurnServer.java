@@ -20,6 +20,7 @@ import io.c2c.relay.protocol.RawAttribute;
 import io.c2c.relay.protocol.Realm;
 import io.c2c.relay.protocol.RequestedAddressFamily;
 import io.c2c.relay.protocol.RequestedTransport;
+import io.c2c.relay.protocol.ReservationToken;
 import io.c2c.relay.protocol.Software;
 import io.c2c.relay.protocol.StunAttribute;
 import io.c2c.relay.protocol.StunClass;
@@ -66,9 +67,12 @@ public final class TurnServer {
             AttributeType.NONCE, AttributeType.XOR_RELAYED_ADDRESS, AttributeType.REQUESTED_ADDRESS_FAMILY,
             AttributeType.EVEN_PORT, AttributeType.REQUESTED_TRANSPORT, AttributeType.DONT_FRAGMENT,
             AttributeType.MESSAGE_INTEGRITY_SHA256, AttributeType.XOR_MAPPED_ADDRESS, AttributeType.PRIORITY,
+            AttributeType.RESERVATION_TOKEN,
             AttributeType.USE_CANDIDATE);
 
     private static final int RECEIVE_BUFFER = 4096;
+    /** How long a port reserved by EVEN-PORT(R) waits for its RESERVATION-TOKEN (RFC 8656: about 30 s). */
+    private static final long RESERVATION_MILLIS = 30_000;
 
     private final AllocationManager allocations;
     private final TurnRestCredentials credentials;
@@ -266,6 +270,8 @@ public final class TurnServer {
         RequestedTransport transport;
         Lifetime lifetime = null;
         boolean even = false;
+        boolean reserveNext = false;
+        ReservationToken token = null;
         try {
             RawAttribute t = request.attribute(AttributeType.REQUESTED_TRANSPORT);
             if (t == null) {
@@ -279,10 +285,19 @@ public final class TurnServer {
             }
             RawAttribute e = request.attribute(AttributeType.EVEN_PORT);
             if (e != null) {
-                EvenPort.decode(e.value());
+                reserveNext = EvenPort.decode(e.value()).reserveNext();
                 even = true;
             }
+            RawAttribute rt = request.attribute(AttributeType.RESERVATION_TOKEN);
+            if (rt != null) {
+                token = ReservationToken.decode(rt.value());
+            }
             RawAttribute f = request.attribute(AttributeType.REQUESTED_ADDRESS_FAMILY);
+            if (token != null && (e != null || f != null)) {
+                // RFC 8656 section 7.2: a token excludes EVEN-PORT and REQUESTED-ADDRESS-FAMILY.
+                sendError(client, request, ErrorCode.BAD_REQUEST, auth.key, auth.sha256);
+                return;
+            }
             if (f != null && RequestedAddressFamily.decode(f.value()).family() != RequestedAddressFamily.IPV4) {
                 // Relayed addresses are IPv4 only (RFC 6156 IPv6 relaying is not implemented).
                 sendError(client, request, ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, auth.key, auth.sha256);
@@ -309,7 +324,15 @@ public final class TurnServer {
                 return;
             }
         }
-        DatagramChannel socket = allocations.ports().bind(even);
+        long[] reserved = {0};
+        DatagramChannel socket;
+        if (token != null) {
+            socket = allocations.ports().takeReservation(token.token());
+        } else if (reserveNext) {
+            socket = allocations.ports().bindPair(reserved, RESERVATION_MILLIS, System.currentTimeMillis());
+        } else {
+            socket = allocations.ports().bind(even);
+        }
         if (socket == null) {
             allocations.release(auth.username, auth.site);
             metrics.dropped("no-relay-port");
@@ -338,6 +361,9 @@ public final class TurnServer {
                 .add(new XorRelayedAddress(allocation.relayedAddress()))
                 .add(new Lifetime(granted / 1000))
                 .add(new XorMappedAddress(client.fiveTuple().client()));
+        if (reserveNext) {
+            response.add(new ReservationToken(reserved[0]));
+        }
         byte[] bytes = signed(response, auth);
         allocation.rememberAllocate(request.transactionId(), bytes);
         send(client, bytes);

@@ -29,7 +29,7 @@ class ChannelDataTest {
         return Stream.of(
                 Arguments.of("3 bytes", new byte[] {0x40, 0, 0}),
                 Arguments.of("channel 0x3FFF", new byte[] {0x3F, (byte) 0xFF, 0, 0}),
-                Arguments.of("channel 0x5000", new byte[] {0x50, 0, 0, 0}),
+                Arguments.of("channel 0x8000", new byte[] {(byte) 0x80, 0, 0, 0}),
                 Arguments.of("length beyond bytes", new byte[] {0x40, 0, 0, 8, 1, 2, 3, 4}),
                 Arguments.of("too many trailing bytes", new byte[] {0x40, 0, 0, 0, 1, 2, 3, 4}));
     }
