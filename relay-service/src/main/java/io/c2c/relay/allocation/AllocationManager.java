@@ -63,6 +63,11 @@ public final class AllocationManager {
         draining.set(true);
     }
 
+    /** Takes allocations again after a drain was called off. */
+    public void resume() {
+        draining.set(false);
+    }
+
     /** Takes one quota slot for user and site; release with {@link #release} unless registered. */
     public synchronized Reservation reserve(String username, String site) {
         if (draining.get()) {

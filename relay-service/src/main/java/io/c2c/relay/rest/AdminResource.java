@@ -46,6 +46,16 @@ public class AdminResource {
         return Response.accepted(status()).build();
     }
 
+    @POST
+    @Path("/resume")
+    public Response resume(@HeaderParam("Authorization") String authorization) {
+        if (!token.accepts(authorization)) {
+            return Response.status(Response.Status.UNAUTHORIZED).entity(Map.of("error", "unauthorized")).build();
+        }
+        relay.resume();
+        return Response.ok(status()).build();
+    }
+
     private Map<String, Object> status() {
         AllocationManager a = relay.allocations();
         return Map.of("nodeId", registry.nodeId(), "draining", a.isDraining(), "allocations", a.count(),

@@ -126,6 +126,15 @@ public class RelayService {
         }
     }
 
+    /** Calls off an admin drain: the node takes new allocations again. */
+    public void resume() {
+        if (allocations.isDraining()) {
+            allocations.resume();
+            LOG.info("relay node takes allocations again");
+            drainListener.get().run();
+        }
+    }
+
     /** Called once when draining starts (the registry publishes the flag at once). */
     public void onDrain(Runnable listener) {
         drainListener.set(listener);

@@ -205,6 +205,17 @@ public final class TurnTestClient implements AutoCloseable {
         return answer;
     }
 
+    /** Sends an unauthenticated Allocate and learns realm and nonce from the 401. */
+    public StunMessage challenge() throws IOException, StunException {
+        StunMessage answer = transact(StunMessageBuilder.create(StunMethod.ALLOCATE, StunClass.REQUEST,
+                StunMessageBuilder.newTransactionId()).add(new RequestedTransport(RequestedTransport.UDP)).buildWithFingerprint());
+        if (answer == null || errorCode(answer) != ErrorCode.UNAUTHORIZED) {
+            throw new AssertionError("expected a 401 challenge, got " + answer);
+        }
+        learn(answer);
+        return answer;
+    }
+
     public void learn(StunMessage challenge) throws StunException {
         realm = Realm.decode(challenge.attribute(AttributeType.REALM).value()).value();
         nonce = Nonce.decode(challenge.attribute(AttributeType.NONCE).value()).value();
