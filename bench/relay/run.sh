@@ -2,7 +2,7 @@
 # Side-by-side benchmark of relay-service against coturn with the same turnutils_uclient load.
 #
 #   bench/relay/run.sh                 # 3 rounds of the default load, markdown summary on stdout
-#   ROUNDS=5 LOAD="-m 50 -n 2000 -l 1000 -z 0" bench/relay/run.sh
+#   ROUNDS=5 WARMUP=3 LOAD="-m 50 -n 2000 -l 1000 -z 0" bench/relay/run.sh
 #
 # Both servers run during the whole run, on loopback, pinned to SERVER_CPU; the load generator
 # (turnutils_uclient) and the echo peer (turnutils_peer) are pinned to CLIENT_CPU. Each round
@@ -16,16 +16,17 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 ROUNDS=${ROUNDS:-3}
+WARMUP=${WARMUP:-3}
 LOAD=${LOAD:-"-m 20 -n 1000 -l 1000 -z 0"}
 ALLOC_LOAD=${ALLOC_LOAD:-"-m 100 -n 1 -l 100 -z 1"}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 SECRET=bench-secret
-COTURN_PORT=${COTURN_PORT:-34780}
-RELAY_PORT=${RELAY_PORT:-34790}
-PEER_PORT=${PEER_PORT:-34800}
-REDIS_PORT=${REDIS_PORT:-34810}
-RELAY_HTTP_PORT=${RELAY_HTTP_PORT:-34820}
+COTURN_PORT=${COTURN_PORT:-35780}
+RELAY_PORT=${RELAY_PORT:-35790}
+PEER_PORT=${PEER_PORT:-35800}
+REDIS_PORT=${REDIS_PORT:-35810}
+RELAY_HTTP_PORT=${RELAY_HTTP_PORT:-35820}
 WORK=$(mktemp -d /tmp/c2c-relay-bench.XXXXXX)
 JAR="$ROOT/relay-service/target/quarkus-app/quarkus-run.jar"
 TICKS=$(getconf CLK_TCK)
@@ -100,9 +101,13 @@ run_load() {
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
-echo "warming up both servers (not measured) ..." >&2
-run_load coturn "$COTURN_PORT" "$COTURN_PID" $LOAD >/dev/null
-run_load relay "$RELAY_PORT" "$RELAY_PID" $LOAD >/dev/null
+# The JVM compiles its hot path during the first runs (C2 work shows up as server CPU); both
+# servers get the same warm-up so that the measured rounds compare steady states.
+echo "warming up both servers with $WARMUP runs each (not measured) ..." >&2
+for _ in $(seq 1 "$WARMUP"); do
+  run_load coturn "$COTURN_PORT" "$COTURN_PID" $LOAD >/dev/null
+  run_load relay "$RELAY_PORT" "$RELAY_PID" $LOAD >/dev/null
+done
 
 declare -A CPU100K PPS LOSS ALLOCS
 for round in $(seq 1 "$ROUNDS"); do

@@ -15,6 +15,12 @@ public interface ClientConnection {
     /** Sends one whole message (STUN or ChannelData); takes ownership of {@code message}. */
     void send(ByteBuf message);
 
+    /**
+     * Sends one relayed message without flushing; the read handler on this event loop flushes
+     * at the end of its batch ({@link FlushBatch}). Hot path only.
+     */
+    void sendBatched(ByteBuf message);
+
     /** True on stream transports, where ChannelData is padded to a multiple of 4. */
     boolean isStream();
 

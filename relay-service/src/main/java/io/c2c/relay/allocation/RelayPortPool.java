@@ -1,56 +1,82 @@
 package io.c2c.relay.allocation;
 
-import java.io.IOException;
-import java.net.BindException;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.nio.channels.DatagramChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * Relay ports from a configured range, picked at random (RFC 8656 section 7.2 asks for
- * unpredictable ports) and bound synchronously, so an Allocate answer always names a port that
- * is really ours. Ports taken by other processes are skipped.
+ * unpredictable ports), as datagram channels registered on the event loop of the client they
+ * serve. Called on that event loop, registration and bind complete inline, so an Allocate answer
+ * always names a port that is really bound; ports taken by other processes are skipped.
  */
 public final class RelayPortPool {
 
     private static final int MAX_ATTEMPTS = 64;
 
+    /** A port held back for a later Allocate with a RESERVATION-TOKEN (RFC 8656 section 7.2). */
+    private record Reservation(Channel channel, long expiresAt) {
+    }
+
     private final InetAddress bindAddress;
     private final int minPort;
     private final int maxPort;
+    private final Supplier<Channel> channels;
     private final Set<Integer> inUse = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<Long, Reservation> reservations = new ConcurrentHashMap<>();
 
-    public RelayPortPool(InetAddress bindAddress, int minPort, int maxPort) {
+    /**
+     * @param channels makes a new, unregistered datagram channel (NIO or epoll, matching the event loops)
+     */
+    public RelayPortPool(InetAddress bindAddress, int minPort, int maxPort, Supplier<Channel> channels) {
         if (minPort < 1 || maxPort > 65535 || minPort > maxPort) {
             throw new IllegalArgumentException("bad relay port range " + minPort + "-" + maxPort);
         }
         this.bindAddress = bindAddress;
         this.minPort = minPort;
         this.maxPort = maxPort;
+        this.channels = channels;
     }
 
-    /** A port held back for a later Allocate with a RESERVATION-TOKEN (RFC 8656 section 7.2). */
-    private record Reservation(DatagramChannel channel, long expiresAt) {
+    /** A channel on {@code loop} bound to a free (even, if asked) port of the range, or null when none could be bound. */
+    public Channel bind(EventLoop loop, boolean even) {
+        int size = maxPort - minPort + 1;
+        int start = ThreadLocalRandom.current().nextInt(size);
+        for (int i = 0, attempts = 0; i < size && attempts < MAX_ATTEMPTS; i++) {
+            int port = minPort + (start + i) % size;
+            if (even && (port & 1) != 0) {
+                continue;
+            }
+            if (inUse.contains(port)) {
+                continue;
+            }
+            attempts++;
+            Channel channel = bindPort(loop, port);
+            if (channel != null) {
+                return channel;
+            }
+        }
+        return null;
     }
-
-    private final ConcurrentHashMap<Long, Reservation> reservations = new ConcurrentHashMap<>();
 
     /**
      * Binds an even port and holds the next (odd) one back under a random token, for clients that
      * want an RTP/RTCP-style pair; null if no such pair is free. {@code holder[0]} receives the token.
      */
-    public DatagramChannel bindPair(long[] holder, long reservationMillis, long now) {
+    public Channel bindPair(EventLoop loop, long[] holder, long reservationMillis, long now) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            DatagramChannel even = bind(true);
+            Channel even = bind(loop, true);
             if (even == null) {
                 return null;
             }
-            int port = even.socket().getLocalPort();
-            DatagramChannel odd = port < maxPort ? bindPort(port + 1) : null;
+            int port = port(even);
+            Channel odd = port < maxPort ? bindPort(loop, port + 1) : null;
             if (odd != null) {
                 long token;
                 do {
@@ -59,14 +85,14 @@ public final class RelayPortPool {
                 holder[0] = token;
                 return even;
             }
-            closeQuietly(even);
+            even.close();
             release(port);
         }
         return null;
     }
 
     /** The channel reserved under {@code token}, taken out of the reservations, or null. */
-    public DatagramChannel takeReservation(long token) {
+    public Channel takeReservation(long token) {
         Reservation r = reservations.remove(token);
         return r == null ? null : r.channel();
     }
@@ -77,59 +103,10 @@ public final class RelayPortPool {
             if (e.getValue().expiresAt() > now) {
                 return false;
             }
-            int port = e.getValue().channel().socket().getLocalPort();
-            closeQuietly(e.getValue().channel());
-            release(port);
+            e.getValue().channel().close();
+            release(port(e.getValue().channel()));
             return true;
         });
-    }
-
-    private DatagramChannel bindPort(int port) {
-        if (!inUse.add(port)) {
-            return null;
-        }
-        DatagramChannel channel = null;
-        try {
-            channel = open();
-            channel.bind(new InetSocketAddress(bindAddress, port));
-            return channel;
-        } catch (IOException e) {
-            closeQuietly(channel);
-            inUse.remove(port);
-            return null;
-        }
-    }
-
-    private DatagramChannel open() throws IOException {
-        return DatagramChannel.open(bindAddress.getAddress().length == 4
-                ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
-    }
-
-    /** A UDP channel bound to a free port of the range, or null when none could be bound. */
-    public DatagramChannel bind(boolean even) {
-        int size = maxPort - minPort + 1;
-        int start = ThreadLocalRandom.current().nextInt(size);
-        for (int i = 0, attempts = 0; i < size && attempts < MAX_ATTEMPTS; i++) {
-            int port = minPort + (start + i) % size;
-            if ((even && (port & 1) != 0) || !inUse.add(port)) {
-                continue;
-            }
-            attempts++;
-            DatagramChannel channel = null;
-            try {
-                channel = open();
-                channel.bind(new InetSocketAddress(bindAddress, port));
-                return channel;
-            } catch (BindException taken) {
-                closeQuietly(channel);
-                inUse.remove(port);
-            } catch (IOException e) {
-                closeQuietly(channel);
-                inUse.remove(port);
-                return null;
-            }
-        }
-        return null;
     }
 
     public void release(int port) {
@@ -140,13 +117,31 @@ public final class RelayPortPool {
         return inUse.size();
     }
 
-    private static void closeQuietly(DatagramChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // nothing to do: the port was never ours
+    public static int port(Channel channel) {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    private Channel bindPort(EventLoop loop, int port) {
+        if (!inUse.add(port)) {
+            return null;
+        }
+        Channel channel = channels.get();
+        ChannelFuture registered = loop.register(channel);
+        if (!loop.inEventLoop()) {
+            registered.awaitUninterruptibly();
+        }
+        if (registered.isDone() && registered.isSuccess()) {
+            ChannelFuture bound = channel.bind(new InetSocketAddress(bindAddress, port));
+            if (!loop.inEventLoop()) {
+                bound.awaitUninterruptibly();
+            }
+            if (bound.isDone() && bound.isSuccess()) {
+                return channel;
             }
         }
+        // Taken by another process (or the bind failed otherwise): the caller tries another port.
+        channel.close();
+        inUse.remove(port);
+        return null;
     }
 }

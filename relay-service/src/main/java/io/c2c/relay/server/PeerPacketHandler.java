@@ -1,6 +1,7 @@
 package io.c2c.relay.server;
 
 import io.c2c.relay.allocation.Allocation;
+import io.c2c.relay.allocation.FlushBatch;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -19,6 +20,11 @@ final class PeerPacketHandler extends SimpleChannelInboundHandler<DatagramPacket
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         server.onPeerPacket(allocation, packet);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        FlushBatch.flushAll();
     }
 
     @Override

@@ -2,9 +2,11 @@ package io.c2c.relay.server;
 
 import io.c2c.relay.allocation.AllocationManager;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The relay's Micrometer meters: live allocations, permissions and channels (gauges), packets and
@@ -15,10 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RelayMetrics {
 
     private final MeterRegistry registry;
-    private final Counter packetsToPeer;
-    private final Counter packetsToClient;
-    private final Counter bytesToPeer;
-    private final Counter bytesToClient;
+    // Hot-path counts are plain adders that Micrometer reads at scrape time.
+    private final LongAdder packetsToPeer = new LongAdder();
+    private final LongAdder packetsToClient = new LongAdder();
+    private final LongAdder bytesToPeer = new LongAdder();
+    private final LongAdder bytesToClient = new LongAdder();
     private final Counter allocationsCreated;
     private final ConcurrentHashMap<String, Counter> dropped = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> authFailures = new ConcurrentHashMap<>();
@@ -35,21 +38,25 @@ public final class RelayMetrics {
                 .description("Live channel bindings across allocations").register(registry);
         Gauge.builder("c2c.relay.draining", allocations, a -> a.isDraining() ? 1 : 0)
                 .description("1 while the node takes no new allocations").register(registry);
-        packetsToPeer = Counter.builder("c2c.relay.packets").tag("direction", "to_peer").register(registry);
-        packetsToClient = Counter.builder("c2c.relay.packets").tag("direction", "to_client").register(registry);
-        bytesToPeer = Counter.builder("c2c.relay.bytes").tag("direction", "to_peer").baseUnit("bytes").register(registry);
-        bytesToClient = Counter.builder("c2c.relay.bytes").tag("direction", "to_client").baseUnit("bytes").register(registry);
+        FunctionCounter.builder("c2c.relay.packets", packetsToPeer, LongAdder::sum).tag("direction", "to_peer")
+                .description("Packets relayed").register(registry);
+        FunctionCounter.builder("c2c.relay.packets", packetsToClient, LongAdder::sum).tag("direction", "to_client")
+                .description("Packets relayed").register(registry);
+        FunctionCounter.builder("c2c.relay.bytes", bytesToPeer, LongAdder::sum).tag("direction", "to_peer")
+                .baseUnit("bytes").description("Payload bytes relayed").register(registry);
+        FunctionCounter.builder("c2c.relay.bytes", bytesToClient, LongAdder::sum).tag("direction", "to_client")
+                .baseUnit("bytes").description("Payload bytes relayed").register(registry);
         allocationsCreated = Counter.builder("c2c.relay.allocations.created").register(registry);
     }
 
     public void toPeer(int bytes) {
         packetsToPeer.increment();
-        bytesToPeer.increment(bytes);
+        bytesToPeer.add(bytes);
     }
 
     public void toClient(int bytes) {
         packetsToClient.increment();
-        bytesToClient.increment(bytes);
+        bytesToClient.add(bytes);
     }
 
     public void allocationCreated() {

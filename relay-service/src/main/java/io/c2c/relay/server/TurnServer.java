@@ -4,7 +4,9 @@ import io.c2c.relay.allocation.Allocation;
 import io.c2c.relay.allocation.AllocationManager;
 import io.c2c.relay.allocation.ChannelBinding;
 import io.c2c.relay.allocation.ClientConnection;
+import io.c2c.relay.allocation.FlushBatch;
 import io.c2c.relay.allocation.PeerAddressPolicy;
+import io.c2c.relay.allocation.RelayPortPool;
 import io.c2c.relay.auth.NonceService;
 import io.c2c.relay.auth.SourceRateLimiter;
 import io.c2c.relay.auth.TurnRestCredentials;
@@ -36,13 +38,11 @@ import io.c2c.relay.protocol.XorRelayedAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -70,7 +70,6 @@ public final class TurnServer {
             AttributeType.RESERVATION_TOKEN,
             AttributeType.USE_CANDIDATE);
 
-    private static final int RECEIVE_BUFFER = 4096;
     /** How long a port reserved by EVEN-PORT(R) waits for its RESERVATION-TOKEN (RFC 8656: about 30 s). */
     private static final long RESERVATION_MILLIS = 30_000;
 
@@ -173,7 +172,7 @@ public final class TurnServer {
         }
         allocation.countToPeer(length);
         metrics.toPeer(length);
-        allocation.relayChannel().writeAndFlush(new DatagramPacket(frame.retainedSlice(start + 4, length), binding.peer()));
+        FlushBatch.write(allocation.relayChannel(), new DatagramPacket(frame.retainedSlice(start + 4, length), binding.peer()));
     }
 
     /** The client's TCP connection closed: its allocation goes with it (RFC 8656 section 3.1). */
@@ -223,7 +222,7 @@ public final class TurnServer {
         }
         allocation.countToClient(length);
         metrics.toClient(length);
-        client.send(out);
+        client.sendBatched(out);
     }
 
     // ---------------------------------------------------------------- requests
@@ -325,28 +324,28 @@ public final class TurnServer {
             }
         }
         long[] reserved = {0};
-        DatagramChannel socket;
+        Channel relay;
         if (token != null) {
-            socket = allocations.ports().takeReservation(token.token());
+            relay = allocations.ports().takeReservation(token.token());
         } else if (reserveNext) {
-            socket = allocations.ports().bindPair(reserved, RESERVATION_MILLIS, System.currentTimeMillis());
+            relay = allocations.ports().bindPair(client.eventLoop(), reserved, RESERVATION_MILLIS,
+                    System.currentTimeMillis());
         } else {
-            socket = allocations.ports().bind(even);
+            relay = allocations.ports().bind(client.eventLoop(), even);
         }
-        if (socket == null) {
+        if (relay == null) {
             allocations.release(auth.username, auth.site);
             metrics.dropped("no-relay-port");
             sendError(client, request, ErrorCode.INSUFFICIENT_CAPACITY, auth.key, auth.sha256);
             return;
         }
-        NioDatagramChannel relay = new NioDatagramChannel(socket);
-        relay.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(RECEIVE_BUFFER));
-        int port = socket.socket().getLocalPort();
+        int port = RelayPortPool.port(relay);
         long now = System.currentTimeMillis();
         long granted = grantedLifetime(lifetime, true);
         Allocation allocation = new Allocation(client.fiveTuple(), client, auth.username, auth.site, auth.key,
                 new InetSocketAddress(settings.publicAddress(), port), relay, now + granted,
                 settings.bandwidthPerAllocation());
+        // On the client's event loop the relay channel cannot deliver a packet before this returns.
         relay.pipeline().addLast(new PeerPacketHandler(this, allocation));
         if (!allocations.register(allocation)) {
             relay.close();
@@ -355,7 +354,6 @@ public final class TurnServer {
             sendError(client, request, ErrorCode.ALLOCATION_MISMATCH, auth.key, auth.sha256);
             return;
         }
-        client.eventLoop().register(relay);
         metrics.allocationCreated();
         StunMessageBuilder response = StunMessageBuilder.responseTo(request, StunClass.SUCCESS)
                 .add(new XorRelayedAddress(allocation.relayedAddress()))

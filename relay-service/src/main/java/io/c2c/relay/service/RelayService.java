@@ -12,6 +12,7 @@ import io.c2c.relay.server.TurnServer;
 import io.c2c.relay.server.TurnSettings;
 import io.c2c.relay.transport.TurnListeners;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.epoll.Epoll;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -44,6 +45,7 @@ public class RelayService {
     private final TurnServer server;
     private final AtomicReference<TurnListeners> listeners = new AtomicReference<>();
     private final AtomicReference<Runnable> drainListener = new AtomicReference<>(() -> { });
+    private final boolean epoll;
     private long sweepTimer = -1;
 
     public RelayService(RelayConfig config, Vertx vertx, MeterRegistry registry) {
@@ -52,9 +54,11 @@ public class RelayService {
         this.credentials = new TurnRestCredentials(config.auth().secrets(), config.auth().realm());
         RelayConfig.Relay relay = config.relay();
         InetAddress relayBind = ip(relay.bindAddress().orElse(config.listenAddress()));
+        // Relay sockets must be of the kind the event loops run: epoll when Vert.x uses native transport.
+        this.epoll = vertx.isNativeTransportEnabled() && Epoll.isAvailable();
         this.allocations = new AllocationManager(config.quota().allocationsPerUser(), config.quota().allocationsPerSite(),
-                config.quota().allocationsPerNode(), new RelayPortPool(relayBind, relay.minPort(), relay.maxPort()),
-                a -> { });
+                config.quota().allocationsPerNode(), new RelayPortPool(relayBind, relay.minPort(), relay.maxPort(),
+                TurnListeners.datagramChannels(epoll)), a -> { });
         this.metrics = new RelayMetrics(registry, allocations);
         TurnSettings settings = new TurnSettings(config.software(), ip(config.publicAddress()),
                 relay.defaultLifetime().toMillis(), relay.maxLifetime().toMillis(),
@@ -83,13 +87,13 @@ public class RelayService {
             return;
         }
         InetSocketAddress address = new InetSocketAddress(ip(config.listenAddress()), config.listenPort());
-        TurnListeners bound = TurnListeners.bind(vertx.nettyEventLoopGroup(), address, server,
+        TurnListeners bound = TurnListeners.bind(vertx.nettyEventLoopGroup(), epoll, address, server,
                 config.relay().maxTcpFrame(), config.relay().tcpIdleTimeout(), config.relay().maxTcpConnections());
         listeners.set(bound);
         long interval = Math.max(100, config.relay().sweepInterval().toMillis());
         sweepTimer = vertx.setPeriodic(interval, id -> allocations.sweep(System.currentTimeMillis()));
-        LOG.infof("STUN/TURN listening on %s (UDP) and %s (TCP), relay ports %d-%d", bound.udpAddress(),
-                bound.tcpAddress(), config.relay().minPort(), config.relay().maxPort());
+        LOG.infof("STUN/TURN listening on %s (UDP) and %s (TCP), relay ports %d-%d, %s transport", bound.udpAddress(),
+                bound.tcpAddress(), config.relay().minPort(), config.relay().maxPort(), epoll ? "epoll" : "NIO");
     }
 
     /** Runs before the registry removes this node: publish draining, then wait for allocations to end. */

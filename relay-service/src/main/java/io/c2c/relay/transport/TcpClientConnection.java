@@ -2,6 +2,7 @@ package io.c2c.relay.transport;
 
 import io.c2c.relay.allocation.ClientConnection;
 import io.c2c.relay.allocation.FiveTuple;
+import io.c2c.relay.allocation.FlushBatch;
 import io.c2c.relay.allocation.Transport;
 import io.c2c.relay.server.RelayMetrics;
 import io.netty.buffer.ByteBuf;
@@ -41,6 +42,16 @@ final class TcpClientConnection implements ClientConnection {
             return;
         }
         channel.writeAndFlush(message, channel.voidPromise());
+    }
+
+    @Override
+    public void sendBatched(ByteBuf message) {
+        if (!channel.isWritable()) {
+            message.release();
+            metrics.dropped("tcp-backpressure");
+            return;
+        }
+        FlushBatch.write(channel, message);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.c2c.relay.transport;
 
+import io.c2c.relay.allocation.FlushBatch;
 import io.c2c.relay.server.TurnServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -51,6 +52,11 @@ final class TcpClientHandler extends ChannelInboundHandlerAdapter {
         } finally {
             frame.release();
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        FlushBatch.flushAll();
     }
 
     @Override

@@ -10,6 +10,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -17,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The STUN/TURN UDP socket and TCP listener on one address and port, running on the event
@@ -25,6 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TurnListeners implements AutoCloseable {
 
     private static final int SOCKET_BUFFER = 4 * 1024 * 1024;
+    /** Largest datagram read; TURN over UDP stays far below (path MTU). */
+    private static final int DATAGRAM = 4096;
+    /** With epoll, one read buffer holds this many datagrams' worth, read by one recvmmsg. */
+    private static final int READ_BATCH = DATAGRAM * 16;
 
     private final Channel udp;
     private final Channel tcp;
@@ -39,11 +48,11 @@ public final class TurnListeners implements AutoCloseable {
      * binds the same number (retried a few times should TCP find it taken), so that one port
      * serves both as in production.
      */
-    public static TurnListeners bind(EventLoopGroup group, InetSocketAddress address, TurnServer server,
+    public static TurnListeners bind(EventLoopGroup group, boolean epoll, InetSocketAddress address, TurnServer server,
                                      int maxTcpFrame, Duration tcpIdleTimeout, int maxTcpConnections)
             throws InterruptedException {
         AtomicInteger connections = new AtomicInteger();
-        ServerBootstrap tcpBootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        ServerBootstrap tcpBootstrap = new ServerBootstrap().group(group).channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -55,11 +64,15 @@ public final class TurnListeners implements AutoCloseable {
                                 new TcpClientHandler(server, connections, maxTcpConnections));
                     }
                 });
-        Bootstrap udpBootstrap = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+        Bootstrap udpBootstrap = new Bootstrap().group(group).channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(4096))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(epoll ? READ_BATCH : DATAGRAM))
                 .handler(new UdpPacketHandler(server, address));
+        if (epoll) {
+            // Lets the epoll channel read up to READ_BATCH / DATAGRAM datagrams per recvmmsg call.
+            udpBootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, DATAGRAM);
+        }
         int attempts = address.getPort() == 0 ? 10 : 1;
         for (int attempt = 1; ; attempt++) {
             Channel udp = udpBootstrap.bind(address).sync().channel();
@@ -78,6 +91,24 @@ public final class TurnListeners implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * A factory of unregistered datagram channels for relay sockets, of the kind the event loops
+     * run (epoll when Vert.x uses native transport, NIO otherwise), with 4 KiB receive buffers.
+     */
+    public static Supplier<Channel> datagramChannels(boolean epoll) {
+        if (epoll && !Epoll.isAvailable()) {
+            throw new IllegalStateException("native epoll requested but unavailable", Epoll.unavailabilityCause());
+        }
+        return () -> {
+            Channel channel = epoll ? new EpollDatagramChannel() : new NioDatagramChannel();
+            channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(epoll ? READ_BATCH : DATAGRAM));
+            if (epoll) {
+                channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, DATAGRAM);
+            }
+            return channel;
+        };
     }
 
     public InetSocketAddress udpAddress() {

@@ -2,6 +2,7 @@ package io.c2c.relay.transport;
 
 import io.c2c.relay.allocation.ClientConnection;
 import io.c2c.relay.allocation.FiveTuple;
+import io.c2c.relay.allocation.FlushBatch;
 import io.c2c.relay.allocation.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -29,6 +30,11 @@ final class UdpClientConnection implements ClientConnection {
     @Override
     public void send(ByteBuf message) {
         listener.writeAndFlush(new DatagramPacket(message, fiveTuple.client()), listener.voidPromise());
+    }
+
+    @Override
+    public void sendBatched(ByteBuf message) {
+        FlushBatch.write(listener, new DatagramPacket(message, fiveTuple.client()));
     }
 
     @Override

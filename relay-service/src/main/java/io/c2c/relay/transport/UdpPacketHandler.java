@@ -1,5 +1,6 @@
 package io.c2c.relay.transport;
 
+import io.c2c.relay.allocation.FlushBatch;
 import io.c2c.relay.server.TurnServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -38,6 +39,11 @@ final class UdpPacketHandler extends SimpleChannelInboundHandler<DatagramPacket>
         } else {
             server.metrics().dropped("not-stun");
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        FlushBatch.flushAll();
     }
 
     @Override

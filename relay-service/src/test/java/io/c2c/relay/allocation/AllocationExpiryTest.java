@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class AllocationExpiryTest {
 
     private final AllocationManager manager = new AllocationManager(10, 10, 10,
-            new RelayPortPool(InetAddress.getLoopbackAddress(), 42000, 42010), a -> { });
+            new RelayPortPool(InetAddress.getLoopbackAddress(), 42000, 42010, EmbeddedChannel::new), a -> { });
 
     private Allocation allocation(long expiresAt) {
         FiveTuple tuple = new FiveTuple(Transport.UDP, new InetSocketAddress("127.0.0.1", 5000),

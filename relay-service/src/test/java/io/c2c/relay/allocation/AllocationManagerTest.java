@@ -5,13 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import org.junit.jupiter.api.Test;
 
-/** Quota bookkeeping and the bandwidth bucket (pure logic, no sockets). */
+/** Quota bookkeeping, the bandwidth bucket, and the relay port pool on loopback. */
 class AllocationManagerTest {
 
     private final AllocationManager manager = new AllocationManager(2, 3, 4,
-            new RelayPortPool(InetAddress.getLoopbackAddress(), 42000, 42010), a -> { });
+            new RelayPortPool(InetAddress.getLoopbackAddress(), 42000, 42010, NioDatagramChannel::new), a -> { });
 
     @Test
     void quotasPerUserSiteAndNode() {
@@ -42,23 +44,38 @@ class AllocationManagerTest {
         assertTrue(new TokenBucket(0, 0).tryTake(Integer.MAX_VALUE, 0), "0 = unlimited");
     }
 
+    /** Binds real loopback sockets on a private event loop, as the server does on a client's loop. */
     @Test
     void portPoolBindsInRangeAndReleases() throws Exception {
+        NioEventLoopGroup group = new NioEventLoopGroup(1);
+        try {
+            bindAndRelease(group.next());
+        } finally {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    private void bindAndRelease(io.netty.channel.EventLoop loop) throws Exception {
         RelayPortPool pool = manager.ports();
-        var channel = pool.bind(true);
-        int port = channel.socket().getLocalPort();
+        var channel = pool.bind(loop, true);
+        int port = RelayPortPool.port(channel);
         assertTrue(port >= 42000 && port <= 42010 && port % 2 == 0, "even port in range: " + port);
         assertEquals(1, pool.inUse());
-        channel.close();
+        channel.close().sync();
         pool.release(port);
         assertEquals(0, pool.inUse());
         long[] token = {0};
-        var pair = pool.bindPair(token, 1000, 0);
+        var pair = pool.bindPair(loop, token, 1000, 0);
         assertEquals(2, pool.inUse(), "the next port is held back");
         var reserved = pool.takeReservation(token[0]);
-        assertEquals(pair.socket().getLocalPort() + 1, reserved.socket().getLocalPort());
+        assertEquals(RelayPortPool.port(pair) + 1, RelayPortPool.port(reserved));
         assertEquals(null, pool.takeReservation(token[0]), "a token is used once");
-        pair.close();
-        reserved.close();
+        pair.close().sync();
+        reserved.close().sync();
+        long[] expiring = {0};
+        var another = pool.bindPair(loop, expiring, 1000, 0);
+        pool.expireReservations(1000);
+        assertEquals(null, pool.takeReservation(expiring[0]), "an unclaimed reservation expires");
+        another.close().sync();
     }
 }
