@@ -31,6 +31,7 @@ public final class Allocation {
     private final TokenBucket toPeerBudget;
     private final TokenBucket toClientBudget;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final boolean unlimited;
     final LongAdder bytesToPeer = new LongAdder();
     final LongAdder bytesToClient = new LongAdder();
     private volatile long expiresAt;
@@ -48,6 +49,7 @@ public final class Allocation {
         this.relayChannel = relayChannel;
         this.expiresAt = expiresAt;
         long now = System.nanoTime();
+        this.unlimited = bandwidth <= 0;
         this.toPeerBudget = new TokenBucket(bandwidth, now);
         this.toClientBudget = new TokenBucket(bandwidth, now);
     }
@@ -169,11 +171,11 @@ public final class Allocation {
     }
 
     public boolean allowToPeer(int bytes) {
-        return toPeerBudget.tryTake(bytes, System.nanoTime());
+        return unlimited || toPeerBudget.tryTake(bytes, System.nanoTime());
     }
 
     public boolean allowToClient(int bytes) {
-        return toClientBudget.tryTake(bytes, System.nanoTime());
+        return unlimited || toClientBudget.tryTake(bytes, System.nanoTime());
     }
 
     public void countToPeer(int bytes) {

@@ -17,10 +17,12 @@ public final class TokenBucket {
     }
 
     /** True if {@code bytes} may pass now (and takes them); always true when unlimited. */
-    public synchronized boolean tryTake(int bytes, long nowNanos) {
-        if (bytesPerSecond <= 0) {
-            return true;
-        }
+    public boolean tryTake(int bytes, long nowNanos) {
+        // Unlimited buckets skip the lock: this runs for every relayed packet.
+        return bytesPerSecond <= 0 || take(bytes, nowNanos);
+    }
+
+    private synchronized boolean take(int bytes, long nowNanos) {
         long elapsed = nowNanos - lastNanos;
         if (elapsed > 0) {
             tokens = Math.min(bytesPerSecond, tokens + elapsed * (bytesPerSecond / 1e9));

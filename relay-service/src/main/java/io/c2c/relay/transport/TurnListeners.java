@@ -30,6 +30,7 @@ import java.util.function.Supplier;
 public final class TurnListeners implements AutoCloseable {
 
     private static final int SOCKET_BUFFER = 4 * 1024 * 1024;
+    private static final int RELAY_SOCKET_BUFFER = 512 * 1024;
     /** Largest datagram read; TURN over UDP stays far below (path MTU). */
     private static final int DATAGRAM = 4096;
     /** With epoll, one read buffer holds this many datagrams' worth, read by one recvmmsg. */
@@ -104,6 +105,8 @@ public final class TurnListeners implements AutoCloseable {
         return () -> {
             Channel channel = epoll ? new EpollDatagramChannel() : new NioDatagramChannel();
             channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(epoll ? READ_BATCH : DATAGRAM));
+            // Room for a burst from a peer while the event loop is busy; the kernel only commits what is used.
+            channel.config().setOption(ChannelOption.SO_RCVBUF, RELAY_SOCKET_BUFFER);
             if (epoll) {
                 channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, DATAGRAM);
             }
