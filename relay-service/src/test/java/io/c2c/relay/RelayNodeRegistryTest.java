@@ -27,6 +27,9 @@ class RelayNodeRegistryTest {
     @Inject
     RelayNodeRegistry registry;
 
+    @Inject
+    io.c2c.relay.service.RelayService relay;
+
     @Test
     void nodeIsRegisteredWithAddressAndTtl() {
         String key = RelayNodeRegistry.nodeKey(registry.nodeId());
@@ -34,7 +37,8 @@ class RelayNodeRegistryTest {
 
         Map<String, String> node = redis.hash(String.class).hgetall(key);
         assertEquals("127.0.0.1", node.get("publicAddress"));
-        assertEquals("3478", node.get("port"));
+        assertEquals(Integer.toString(relay.listeners().udpAddress().getPort()), node.get("port"));
+        assertEquals("0", node.get("allocations"));
         assertEquals("false", node.get("draining"));
         long ttl = redis.key().pttl(key);
         assertTrue(ttl > 0 && ttl <= 15_000, "ttl " + ttl);

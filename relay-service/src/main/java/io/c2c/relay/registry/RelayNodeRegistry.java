@@ -1,6 +1,8 @@
 package io.c2c.relay.registry;
 
 import io.c2c.relay.config.RelayConfig;
+import io.c2c.relay.service.RelayService;
+import io.c2c.relay.transport.TurnListeners;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.hash.HashCommands;
 import io.quarkus.redis.datasource.keys.KeyCommands;
@@ -10,7 +12,9 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -31,17 +35,23 @@ public class RelayNodeRegistry {
     private final SortedSetCommands<String, String> sortedSets;
     private final KeyCommands<String> keys;
     private final RelayConfig config;
+    private final RelayService relay;
     private final String nodeId;
     private volatile long lastAttemptAt;
     private volatile boolean failing;
+    private long lastBytes;
+    private long lastBytesAt;
 
-    public RelayNodeRegistry(RedisDataSource redis, RelayConfig config) {
+    public RelayNodeRegistry(RedisDataSource redis, RelayConfig config, RelayService relay) {
         this.hashes = redis.hash(String.class);
         this.sortedSets = redis.sortedSet(String.class);
         this.keys = redis.key(String.class);
         this.config = config;
+        this.relay = relay;
         this.nodeId = config.nodeId().filter(id -> !id.isBlank())
                 .orElseGet(() -> Optional.ofNullable(System.getenv("HOSTNAME")).orElse("relay") + "-" + suffix());
+        // Publish the draining flag at once rather than at the next heartbeat.
+        relay.onDrain(this::heartbeat);
     }
 
     private static String suffix() {
@@ -65,11 +75,15 @@ public class RelayNodeRegistry {
 
     @Scheduled(every = "${c2c.relay.heartbeat-interval}", delayed = "0s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void heartbeat() {
+    synchronized void heartbeat() {
         long now = System.currentTimeMillis();
         lastAttemptAt = now;
-        RelayNode self = new RelayNode(nodeId, config.publicAddress(), config.listenPort(), config.region(), 0, 0,
-                false, now);
+        long bytes = relay.allocations().totalBytes();
+        long bytesPerSecond = lastBytesAt == 0 || now <= lastBytesAt ? 0 : (bytes - lastBytes) * 1000 / (now - lastBytesAt);
+        lastBytes = bytes;
+        lastBytesAt = now;
+        RelayNode self = new RelayNode(nodeId, config.publicAddress(), port(), config.region(),
+                relay.allocations().count(), bytesPerSecond, relay.allocations().isDraining(), now);
         try {
             String key = nodeKey(nodeId);
             hashes.hset(key, Map.of(
@@ -92,6 +106,47 @@ public class RelayNodeRegistry {
                 LOG.warnf("cannot refresh relay node registration in Redis: %s", e.getMessage());
                 failing = true;
             }
+        }
+    }
+
+    /**
+     * Every node whose registration has not expired. Members of the index whose hash is gone
+     * (crashed nodes) are skipped and pruned.
+     */
+    public List<RelayNode> liveNodes() {
+        List<RelayNode> nodes = new ArrayList<>();
+        for (String id : sortedSets.zrange(NODES_KEY, 0, -1)) {
+            Map<String, String> h = hashes.hgetall(nodeKey(id));
+            RelayNode node = h.isEmpty() ? null : parse(h);
+            if (node == null) {
+                sortedSets.zrem(NODES_KEY, id);
+            } else {
+                nodes.add(node);
+            }
+        }
+        return nodes;
+    }
+
+    /** This node as it would register now (the fallback when Redis cannot be read). */
+    public RelayNode self() {
+        return new RelayNode(nodeId, config.publicAddress(), port(), config.region(),
+                relay.allocations().count(), 0, relay.allocations().isDraining(), System.currentTimeMillis());
+    }
+
+    /** The bound STUN/TURN port (differs from the configured one only when that is 0, in tests). */
+    private int port() {
+        TurnListeners bound = relay.listeners();
+        return bound != null ? bound.udpAddress().getPort() : config.listenPort();
+    }
+
+    private static RelayNode parse(Map<String, String> h) {
+        try {
+            return new RelayNode(h.get("nodeId"), h.get("publicAddress"), Integer.parseInt(h.get("port")),
+                    h.getOrDefault("region", ""), Long.parseLong(h.getOrDefault("allocations", "0")),
+                    Long.parseLong(h.getOrDefault("relayedBytesPerSecond", "0")),
+                    Boolean.parseBoolean(h.get("draining")), Long.parseLong(h.getOrDefault("heartbeatAt", "0")));
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

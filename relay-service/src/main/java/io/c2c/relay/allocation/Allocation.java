@@ -1,0 +1,200 @@
+package io.c2c.relay.allocation;
+
+import io.netty.channel.Channel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One TURN allocation (RFC 8656 section 2.2): the client's 5-tuple, the relayed transport address
+ * and its socket, the credentials it was made with, its permissions (peer IP to expiry) and
+ * channel bindings, and its byte counters. Hot-path lookups are plain map reads; expiry is
+ * enforced by the manager's sweep.
+ */
+public final class Allocation {
+
+    /** Bounds the per-allocation state a client can make the server hold. */
+    public static final int MAX_PERMISSIONS = 1024;
+
+    private final FiveTuple fiveTuple;
+    private final ClientConnection client;
+    private final String username;
+    private final String site;
+    private final byte[] key;
+    private final InetSocketAddress relayedAddress;
+    private final Channel relayChannel;
+    private final ConcurrentHashMap<InetAddress, Long> permissions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, ChannelBinding> channelsByNumber = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetSocketAddress, ChannelBinding> channelsByPeer = new ConcurrentHashMap<>();
+    private final TokenBucket toPeerBudget;
+    private final TokenBucket toClientBudget;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final boolean unlimited;
+    final LongAdder bytesToPeer = new LongAdder();
+    final LongAdder bytesToClient = new LongAdder();
+    private volatile long expiresAt;
+    private volatile byte[] allocateTransactionId;
+    private volatile byte[] allocateResponse;
+
+    public Allocation(FiveTuple fiveTuple, ClientConnection client, String username, String site, byte[] key,
+                      InetSocketAddress relayedAddress, Channel relayChannel, long expiresAt, long bandwidth) {
+        this.fiveTuple = fiveTuple;
+        this.client = client;
+        this.username = username;
+        this.site = site;
+        this.key = key;
+        this.relayedAddress = relayedAddress;
+        this.relayChannel = relayChannel;
+        this.expiresAt = expiresAt;
+        long now = System.nanoTime();
+        this.unlimited = bandwidth <= 0;
+        this.toPeerBudget = new TokenBucket(bandwidth, now);
+        this.toClientBudget = new TokenBucket(bandwidth, now);
+    }
+
+    public FiveTuple fiveTuple() {
+        return fiveTuple;
+    }
+
+    public ClientConnection client() {
+        return client;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    public String site() {
+        return site;
+    }
+
+    /** The long-term key the allocation was authenticated with (RFC 8489 allows caching it). */
+    public byte[] key() {
+        return key;
+    }
+
+    public InetSocketAddress relayedAddress() {
+        return relayedAddress;
+    }
+
+    public Channel relayChannel() {
+        return relayChannel;
+    }
+
+    public long expiresAt() {
+        return expiresAt;
+    }
+
+    public void refresh(long expiresAt) {
+        this.expiresAt = expiresAt;
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Marks the allocation closed; true only for the first caller. */
+    boolean markClosed() {
+        return closed.compareAndSet(false, true);
+    }
+
+    public boolean hasPermission(InetAddress peer) {
+        return permissions.containsKey(peer);
+    }
+
+    /** Installs or refreshes a permission; false if the allocation already holds the maximum. */
+    public boolean permit(InetAddress peer, long expiresAt) {
+        if (permissions.size() >= MAX_PERMISSIONS && !permissions.containsKey(peer)) {
+            return false;
+        }
+        permissions.put(peer, expiresAt);
+        return true;
+    }
+
+    public int permissionCount() {
+        return permissions.size();
+    }
+
+    public ChannelBinding channel(int number) {
+        return channelsByNumber.get(number);
+    }
+
+    public ChannelBinding channelFor(InetSocketAddress peer) {
+        return channelsByPeer.get(peer);
+    }
+
+    public int channelCount() {
+        return channelsByNumber.size();
+    }
+
+    /**
+     * Binds {@code number} to {@code peer} or refreshes that same binding. False if the number is
+     * bound to another peer or the peer to another number (RFC 8656 section 11.2: 400).
+     */
+    public synchronized boolean bindChannel(int number, InetSocketAddress peer, long expiresAt) {
+        ChannelBinding byNumber = channelsByNumber.get(number);
+        ChannelBinding byPeer = channelsByPeer.get(peer);
+        if (byNumber != null || byPeer != null) {
+            if (byNumber != byPeer) {
+                return false;
+            }
+            byNumber.refresh(expiresAt);
+            return true;
+        }
+        ChannelBinding binding = new ChannelBinding(number, peer, expiresAt);
+        channelsByNumber.put(number, binding);
+        channelsByPeer.put(peer, binding);
+        return true;
+    }
+
+    /** Drops permissions and channels whose time is up; returns how many of each went. */
+    synchronized int[] expire(long now) {
+        int[] removed = new int[2];
+        permissions.entrySet().removeIf(e -> {
+            boolean old = e.getValue() <= now;
+            if (old) {
+                removed[0]++;
+            }
+            return old;
+        });
+        channelsByNumber.values().removeIf(b -> {
+            boolean old = b.expiresAt() <= now;
+            if (old) {
+                channelsByPeer.remove(b.peer(), b);
+                removed[1]++;
+            }
+            return old;
+        });
+        return removed;
+    }
+
+    public boolean allowToPeer(int bytes) {
+        return unlimited || toPeerBudget.tryTake(bytes, System.nanoTime());
+    }
+
+    public boolean allowToClient(int bytes) {
+        return unlimited || toClientBudget.tryTake(bytes, System.nanoTime());
+    }
+
+    public void countToPeer(int bytes) {
+        bytesToPeer.add(bytes);
+    }
+
+    public void countToClient(int bytes) {
+        bytesToClient.add(bytes);
+    }
+
+    /** Remembers the Allocate success answer so a retransmitted request gets the same answer. */
+    public void rememberAllocate(byte[] transactionId, byte[] response) {
+        this.allocateTransactionId = transactionId;
+        this.allocateResponse = response;
+    }
+
+    /** The stored Allocate answer if {@code transactionId} is the one that created this allocation. */
+    public byte[] allocateResponseFor(byte[] transactionId) {
+        byte[] id = allocateTransactionId;
+        return id != null && java.util.Arrays.equals(id, transactionId) ? allocateResponse : null;
+    }
+}

@@ -1,0 +1,130 @@
+package io.c2c.relay.transport;
+
+import io.c2c.relay.server.TurnServer;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The STUN/TURN UDP socket and TCP listener on one address and port, running on the event
+ * loops of Quarkus's Vert.x instance (no extra threads).
+ */
+public final class TurnListeners implements AutoCloseable {
+
+    private static final int SOCKET_BUFFER = 4 * 1024 * 1024;
+    private static final int RELAY_SOCKET_BUFFER = 512 * 1024;
+    /** Largest datagram read; TURN over UDP stays far below (path MTU). */
+    private static final int DATAGRAM = 4096;
+    /** With epoll, one read buffer holds this many datagrams' worth, read by one recvmmsg. */
+    private static final int READ_BATCH = DATAGRAM * 16;
+
+    private final Channel udp;
+    private final Channel tcp;
+
+    private TurnListeners(Channel udp, Channel tcp) {
+        this.udp = udp;
+        this.tcp = tcp;
+    }
+
+    /**
+     * Binds UDP and TCP on {@code address}. With port 0 an ephemeral UDP port is chosen and TCP
+     * binds the same number (retried a few times should TCP find it taken), so that one port
+     * serves both as in production.
+     */
+    public static TurnListeners bind(EventLoopGroup group, boolean epoll, InetSocketAddress address, TurnServer server,
+                                     int maxTcpFrame, Duration tcpIdleTimeout, int maxTcpConnections)
+            throws InterruptedException {
+        AtomicInteger connections = new AtomicInteger();
+        ServerBootstrap tcpBootstrap = new ServerBootstrap().group(group).channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(
+                                new IdleStateHandler(0, 0, tcpIdleTimeout.toMillis(), TimeUnit.MILLISECONDS),
+                                new StreamFrameDecoder(maxTcpFrame, server.metrics()),
+                                new TcpClientHandler(server, connections, maxTcpConnections));
+                    }
+                });
+        Bootstrap udpBootstrap = new Bootstrap().group(group).channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(epoll ? READ_BATCH : DATAGRAM))
+                .handler(new UdpPacketHandler(server, address));
+        if (epoll) {
+            // Lets the epoll channel read up to READ_BATCH / DATAGRAM datagrams per recvmmsg call.
+            udpBootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, DATAGRAM);
+        }
+        int attempts = address.getPort() == 0 ? 10 : 1;
+        for (int attempt = 1; ; attempt++) {
+            Channel udp = udpBootstrap.bind(address).sync().channel();
+            InetSocketAddress bound = (InetSocketAddress) udp.localAddress();
+            if (address.getPort() == 0) {
+                // The handler must report the real local address in 5-tuples.
+                udp.pipeline().replace(UdpPacketHandler.class, "turn", new UdpPacketHandler(server, bound));
+            }
+            try {
+                Channel tcp = tcpBootstrap.bind(bound).sync().channel();
+                return new TurnListeners(udp, tcp);
+            } catch (Exception e) {
+                udp.close().syncUninterruptibly();
+                if (attempt >= attempts) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * A factory of unregistered datagram channels for relay sockets, of the kind the event loops
+     * run (epoll when Vert.x uses native transport, NIO otherwise), with 4 KiB receive buffers.
+     */
+    public static Supplier<Channel> datagramChannels(boolean epoll) {
+        if (epoll && !Epoll.isAvailable()) {
+            throw new IllegalStateException("native epoll requested but unavailable", Epoll.unavailabilityCause());
+        }
+        return () -> {
+            Channel channel = epoll ? new EpollDatagramChannel() : new NioDatagramChannel();
+            channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(epoll ? READ_BATCH : DATAGRAM));
+            // Room for a burst from a peer while the event loop is busy; the kernel only commits what is used.
+            channel.config().setOption(ChannelOption.SO_RCVBUF, RELAY_SOCKET_BUFFER);
+            if (epoll) {
+                channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, DATAGRAM);
+            }
+            return channel;
+        };
+    }
+
+    public InetSocketAddress udpAddress() {
+        return (InetSocketAddress) udp.localAddress();
+    }
+
+    public InetSocketAddress tcpAddress() {
+        return (InetSocketAddress) tcp.localAddress();
+    }
+
+    @Override
+    public void close() {
+        tcp.close().syncUninterruptibly();
+        udp.close().syncUninterruptibly();
+    }
+}
