@@ -45,7 +45,12 @@ public final class ContractJson {
             throw new UnsupportedSchemaException("empty payload for " + type.getSimpleName());
         }
         try {
-            return MAPPER.readValue(bytes, type);
+            T value = MAPPER.readValue(bytes, type);
+            if (value == null) {
+                // The JSON literal null decodes to null; a record value must be an object.
+                throw new UnsupportedSchemaException("cannot decode " + type.getSimpleName() + ": JSON null");
+            }
+            return value;
         } catch (IOException | IllegalArgumentException e) {
             throw new UnsupportedSchemaException("cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
         }

@@ -80,6 +80,7 @@ class ContractJsonRoundTripTest {
     @ParameterizedTest
     @ValueSource(strings = {
             "",
+            "null",
             "not json",
             "[]",
             "{}",
@@ -90,6 +91,10 @@ class ContractJsonRoundTripTest {
             "{\"type\":\"peer-left\",\"schemaVersion\":1,\"siteId\":\"s\",\"peerId\":\"p\",\"occurredAt\":-1}",
             "{\"type\":\"assets-announced\",\"schemaVersion\":1,\"siteId\":\"s\",\"peerId\":\"p\",\"occurredAt\":5,"
                     + "\"assets\":[\"NOT-A-HASH\"]}",
+            "{\"type\":\"assets-announced\",\"schemaVersion\":1,\"siteId\":\"s\",\"peerId\":\"p\",\"occurredAt\":5,"
+                    + "\"assets\":[\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"]}",
+            "{\"type\":\"assets-announced\",\"schemaVersion\":1,\"siteId\":\"s\",\"peerId\":\"p\",\"occurredAt\":5,"
+                    + "\"assets\":[\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaag\"]}",
             "{\"type\":\"peer-heartbeat\",\"schemaVersion\":1,\"siteId\":\"s\",\"peerId\":\"p\",\"occurredAt\":5,"
                     + "\"podId\":\"x\",\"coordinate\":{\"vector\":[1,2],\"height\":-1,\"error\":0.1}}",
             "{\"type\":\"peer-left\",\"schemaVersion\":\"one\",\"siteId\":\"s\",\"peerId\":\"p\",\"occurredAt\":5}",

@@ -2,7 +2,6 @@ package io.c2c.contracts.event;
 
 import io.c2c.contracts.SchemaVersions;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** Validation shared by the event records; bounds here protect every consumer of the topic. */
 final class EventFields {
@@ -10,8 +9,6 @@ final class EventFields {
     /** Upper bound of asset hashes in one event; larger sets are split by the publisher. */
     static final int MAX_ASSETS_PER_EVENT = 4096;
     static final int MAX_ID_LENGTH = 128;
-
-    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
     private EventFields() {
     }
@@ -39,11 +36,25 @@ final class EventFields {
             throw new IllegalArgumentException("at most " + MAX_ASSETS_PER_EVENT + " assets per event");
         }
         for (String hash : assets) {
-            if (hash == null || !SHA256_HEX.matcher(hash).matches()) {
+            if (!isSha256Hex(hash)) {
                 throw new IllegalArgumentException("asset must be a lowercase hex SHA-256: " + hash);
             }
         }
         return List.copyOf(assets);
+    }
+
+    /** A plain loop, not a regex: this runs for every asset of every event a consumer decodes. */
+    static boolean isSha256Hex(String hash) {
+        if (hash == null || hash.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = hash.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static void nonNegative(long value, String field) {

@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 /** Bounds and shapes of query inputs; every violation is a 400 problem naming the field. */
 public final class QueryValidation {
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~-]{1,128}");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:~-]{1,128}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
     private QueryValidation() {
@@ -13,7 +13,7 @@ public final class QueryValidation {
 
     public static String siteId(String value) {
         if (value == null || !ID.matcher(value).matches()) {
-            throw ProblemException.badRequest("siteId must be 1..128 characters of [A-Za-z0-9._~-]");
+            throw ProblemException.badRequest("siteId must be 1..128 characters of [A-Za-z0-9._:~-]");
         }
         return value;
     }
@@ -24,7 +24,7 @@ public final class QueryValidation {
             return null;
         }
         if (!ID.matcher(value).matches()) {
-            throw ProblemException.badRequest("near must be a peer id of 1..128 characters of [A-Za-z0-9._~-]");
+            throw ProblemException.badRequest("near must be a peer id of 1..128 characters of [A-Za-z0-9._:~-]");
         }
         return value;
     }
