@@ -1,0 +1,52 @@
+package io.c2c.signaling.site.frontdoor;
+
+import io.c2c.contracts.site.Manifest;
+import io.c2c.contracts.site.SiteRecord;
+import io.c2c.contracts.site.SiteSettings;
+import io.c2c.signaling.site.SiteRegistry;
+import io.c2c.signaling.site.repository.SiteLog;
+import io.c2c.signaling.site.rest.ProblemException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * {@code GET /_c2c/bootstrap}: what the collect-and-connect shell needs to start on a verified
+ * site's host: the site id (for signaling's {@code hello}), the current manifest (what may come
+ * from peers, with every hash) and the owner's settings.
+ */
+@Path("/_c2c/bootstrap")
+public class BootstrapResource {
+
+    /**
+     * @param manifest the current manifest, or null before the first collect (then nothing comes from peers)
+     */
+    public record Bootstrap(String siteId, Manifest manifest, SiteSettings settings) {
+    }
+
+    private final SiteRegistry registry;
+    private final SiteLog log;
+
+    public BootstrapResource(SiteRegistry registry, SiteLog log) {
+        this.registry = registry;
+        this.log = log;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Start-up data of the collect-and-connect page for the site served under this Host")
+    public Response bootstrap(@HeaderParam("Host") String host) {
+        SiteRecord site = registry.findByHost(host)
+                .orElseThrow(() -> new ProblemException(404, "unknown-site", "Unknown site",
+                        "no verified site is served under this host"));
+        Manifest manifest = site.manifestId() == null ? null
+                : log.store().manifest(site.siteId(), site.manifestId()).orElse(null);
+        return Response.ok(new Bootstrap(site.siteId(), manifest, site.settings()))
+                .header("Cache-Control", "no-cache")
+                .build();
+    }
+}

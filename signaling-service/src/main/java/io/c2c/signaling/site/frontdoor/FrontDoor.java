@@ -1,0 +1,160 @@
+package io.c2c.signaling.site.frontdoor;
+
+import io.c2c.contracts.site.Manifest;
+import io.c2c.contracts.site.ManifestFile;
+import io.c2c.contracts.site.SiteRecord;
+import io.c2c.signaling.site.SiteRegistry;
+import io.c2c.signaling.site.config.SitesConfig;
+import io.c2c.signaling.site.proxy.OriginProxy;
+import io.c2c.signaling.site.repository.SiteLog;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Host routing, the first thing every request meets (customers' DNS points here). Platform paths
+ * ({@code /q/}, {@code /_c2c/}, {@code /c2c/}) and the owner API ({@code /api/}, restricted to the
+ * API hosts by its own filter) pass through on every host, and everything passes on the API hosts. On a verified site's host, a page navigation to a manifest HTML page
+ * gets the collect-and-connect shell (docs/browser.md) and other GETs go to the origin proxy. Any
+ * other host gets a clear 404 page: the platform never serves a domain that is not verified.
+ *
+ * <p>Not yet: requests outside the manifest, and methods other than GET/HEAD, are not passed to
+ * the origin (answered 404 and 501); a general reverse proxy for them is future work.
+ */
+@ApplicationScoped
+public class FrontDoor {
+
+    /** Before Quarkus's own routes (REST, static files, WebSocket upgrades). */
+    static final int ORDER = -1_000;
+    private static final List<String> PLATFORM_PREFIXES = List.of("/q/", "/_c2c/", "/c2c/");
+    private static final String SERVICE_WORKER = "/c2c/sw.js";
+
+    private final SiteRegistry registry;
+    private final SiteLog log;
+    private final Set<String> apiHosts;
+    private final byte[] shell;
+    private final byte[] notFoundPage;
+
+    public FrontDoor(SiteRegistry registry, SiteLog log, SitesConfig config) {
+        this.registry = registry;
+        this.log = log;
+        this.apiHosts = config.apiHosts().orElse(List.of()).stream()
+                .map(h -> h.trim().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty()).collect(Collectors.toSet());
+        this.shell = resource("META-INF/resources/c2c/shell.html");
+        this.notFoundPage = resource("frontdoor/unknown-host.html");
+    }
+
+    void route(@Observes Router router) {
+        router.route().order(ORDER).handler(this::handle);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        // keeps the bean eagerly created so the route is registered
+    }
+
+    private void handle(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        if (PLATFORM_PREFIXES.stream().anyMatch(path::startsWith)) {
+            if (SERVICE_WORKER.equals(path)) {
+                // The worker lives under /c2c/ but must control the whole site.
+                ctx.response().putHeader("Service-Worker-Allowed", "/");
+            }
+            ctx.next();
+            return;
+        }
+        String host = hostOf(ctx.request().getHeader("Host"));
+        // API paths always reach OwnerApiFilter, which answers a problem (not a page) on hosts that are not API hosts.
+        if (apiHosts.contains(host) || path.startsWith("/api/")) {
+            ctx.next();
+            return;
+        }
+        Optional<SiteRecord> site = registry.findByHost(host);
+        if (site.isEmpty()) {
+            page(ctx, 404, notFoundPage);
+            return;
+        }
+        HttpMethod method = ctx.request().method();
+        if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+            ctx.response().setStatusCode(501).putHeader("Content-Type", "text/plain; charset=utf-8")
+                    .end("Only GET and HEAD are served for this site so far.\n");
+            return;
+        }
+        if (isNavigation(ctx) && isManifestPage(site.get(), path)) {
+            page(ctx, 200, shell);
+            return;
+        }
+        String query = ctx.request().query();
+        ctx.reroute(OriginProxy.PREFIX + path + (query == null ? "" : "?" + query));
+    }
+
+    /** A top-level page load: {@code Sec-Fetch-Dest: document}, or (older browsers) HTML accepted without it. */
+    private static boolean isNavigation(RoutingContext ctx) {
+        String dest = ctx.request().getHeader("Sec-Fetch-Dest");
+        if (dest != null) {
+            return "document".equals(dest);
+        }
+        String accept = ctx.request().getHeader("Accept");
+        return accept != null && accept.contains("text/html");
+    }
+
+    private boolean isManifestPage(SiteRecord site, String path) {
+        if (site.manifestId() == null) {
+            return false;
+        }
+        Optional<Manifest> manifest = log.store().manifest(site.siteId(), site.manifestId());
+        return manifest.map(m -> m.files().stream().anyMatch(f -> f.path().equals(path) && isHtml(f)))
+                .orElse(false);
+    }
+
+    private static boolean isHtml(ManifestFile file) {
+        return file.contentType() != null && file.contentType().toLowerCase(Locale.ROOT).startsWith("text/html");
+    }
+
+    private static void page(RoutingContext ctx, int status, byte[] body) {
+        ctx.response().setStatusCode(status)
+                .putHeader("Content-Type", "text/html; charset=utf-8")
+                .putHeader("Cache-Control", "no-cache")
+                .putHeader("X-Content-Type-Options", "nosniff");
+        if (ctx.request().method() == HttpMethod.HEAD) {
+            ctx.response().putHeader("Content-Length", Integer.toString(body.length)).end();
+        } else {
+            ctx.response().end(Buffer.buffer(body));
+        }
+    }
+
+    static String hostOf(String hostHeader) {
+        if (hostHeader == null) {
+            return "";
+        }
+        String host = hostHeader.trim().toLowerCase(Locale.ROOT);
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            return end < 0 ? host : host.substring(0, end + 1);
+        }
+        int colon = host.indexOf(':');
+        return colon < 0 ? host : host.substring(0, colon);
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = FrontDoor.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
