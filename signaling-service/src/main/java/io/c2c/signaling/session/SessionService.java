@@ -142,9 +142,10 @@ public class SessionService {
                         session.assets().add(asset.toString());
                     }
                     List<String> buffered = new ArrayList<>();
+                    java.util.Set<String> ids = new java.util.HashSet<>();
                     for (Response item : response.get(5)) {
                         Envelope envelope = Envelope.decode(item.toString());
-                        if (envelope != null && envelope.kind() == 'm') {
+                        if (envelope != null && envelope.kind() == 'm' && ids.add(envelope.id())) {
                             buffered.add(envelope.body());
                         }
                     }
