@@ -166,43 +166,54 @@ class TwoPodsIT {
                     expected.add(all.get(i).peerId);
                 }
             }
-            // every client's own view, built only from what the server told it, with the documented
-            // client rule: a member event counts only when its version is above the last joined list's
+            // every client's own view, built only from what the server told it, with the documented client rule:
+            // start from the last joined list, then apply member events whose version is above that list's
+            // version, in version order, including events that arrived before the joined answer
             List<Set<String>> views = new ArrayList<>();
+            List<List<String>> logs = new ArrayList<>();
+            List<Set<String>> bases = new ArrayList<>();
+            List<java.util.TreeMap<Long, String>> events = new ArrayList<>();
             long[] snapshots = new long[clients];
+            boolean[] inside = new boolean[clients];
             for (int i = 0; i < clients; i++) {
                 views.add(new TreeSet<>());
-                snapshots[i] = Long.MAX_VALUE;
+                logs.add(new ArrayList<>());
+                bases.add(new TreeSet<>());
+                events.add(new java.util.TreeMap<>());
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             boolean converged = false;
             while (!converged && System.nanoTime() < deadline) {
                 converged = true;
                 for (int i = 0; i < clients; i++) {
-                    Set<String> view = views.get(i);
                     for (JsonNode m : all.get(i).drain(Duration.ofMillis(50))) {
                         long version = m.path("version").asLong();
+                        logs.get(i).add(m.path("type").asText() + " " + m.path("peerId").asText("") + " v" + version
+                                + (m.has("members") ? " " + m.get("members") : ""));
                         switch (m.path("type").asText()) {
                             case "joined" -> {
-                                view.clear();
-                                m.get("members").forEach(p -> view.add(p.asText()));
+                                Set<String> base = bases.get(i);
+                                base.clear();
+                                m.get("members").forEach(p -> base.add(p.asText()));
                                 snapshots[i] = version;
+                                inside[i] = true;
                             }
-                            case "left" -> {
-                                view.clear();
-                                snapshots[i] = Long.MAX_VALUE;
-                            }
-                            case "member-joined" -> {
-                                if (version > snapshots[i]) {
-                                    view.add(m.get("peerId").asText());
-                                }
-                            }
-                            case "member-left" -> {
-                                if (version > snapshots[i]) {
-                                    view.remove(m.get("peerId").asText());
-                                }
-                            }
+                            case "left" -> inside[i] = false;
+                            case "member-joined" -> events.get(i).put(version, "+" + m.get("peerId").asText());
+                            case "member-left" -> events.get(i).put(version, "-" + m.get("peerId").asText());
                             default -> { }
+                        }
+                    }
+                    Set<String> view = views.get(i);
+                    view.clear();
+                    if (inside[i]) {
+                        view.addAll(bases.get(i));
+                        for (String event : events.get(i).tailMap(snapshots[i], false).values()) {
+                            if (event.startsWith("+")) {
+                                view.add(event.substring(1));
+                            } else {
+                                view.remove(event.substring(1));
+                            }
                         }
                     }
                     if (expected.contains(all.get(i).peerId) && !expected.equals(view)) {
@@ -212,7 +223,12 @@ class TwoPodsIT {
             }
             for (int i = 0; i < clients; i++) {
                 if (expected.contains(all.get(i).peerId)) {
-                    assertEquals(expected, views.get(i), "view of member " + i);
+                    Set<String> diff = new TreeSet<>(expected);
+                    diff.removeAll(views.get(i));
+                    Set<String> extra = new TreeSet<>(views.get(i));
+                    extra.removeAll(expected);
+                    assertEquals(expected, views.get(i), "view of member " + i + " (" + all.get(i).peerId + "), missing " + diff
+                            + ", extra " + extra + ", messages " + logs.get(i));
                 }
             }
             try (WsClient observer = WsClient.hello(podB.endpoint(), ORIGIN, "demo")) {

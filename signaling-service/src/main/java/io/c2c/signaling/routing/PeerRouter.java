@@ -2,11 +2,16 @@ package io.c2c.signaling.routing;
 
 import io.c2c.signaling.config.SignalingConfig;
 import io.c2c.signaling.metrics.SignalingMetrics;
+import io.c2c.signaling.session.Ids;
 import io.c2c.signaling.session.LocalSessions;
 import io.c2c.signaling.session.PeerSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,13 +40,13 @@ public class PeerRouter {
     private final SignalingMetrics metrics;
     private final String bufferMax;
     private final String bufferTtl;
-    private final String idPrefix = io.c2c.signaling.session.Ids.random128().substring(0, 12) + ".";
-    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+    private final String idPrefix = Ids.random128().substring(0, 12) + ".";
+    private final AtomicLong sequence = new AtomicLong();
     /** Ids of envelopes delivered from the inbox recently; a second copy (duplicate subscription) is dropped. */
-    private final java.util.Map<String, Boolean> recent = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+    private final Map<String, Boolean> recent = Collections.synchronizedMap(
+            new LinkedHashMap<>(1024, 0.75f, false) {
                 @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
                     return size() > 65_536;
                 }
             });

@@ -8,6 +8,7 @@ import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.CloseReason;
+import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -49,7 +50,7 @@ public class PodInbox {
         }
     }
 
-    private io.smallrye.mutiny.Uni<Void> subscribe() {
+    private Uni<Void> subscribe() {
         subscribing = true;
         return pubsub.subscribe(RedisKeys.inbox(identity.podId()), this::onEnvelope)
                 .invoke(s -> {

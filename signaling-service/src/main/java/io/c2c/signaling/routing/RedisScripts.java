@@ -186,6 +186,8 @@ public class RedisScripts {
             return added
             """);
 
+    private static final java.time.Duration CALL_TIMEOUT = java.time.Duration.ofSeconds(3);
+
     private final ReactiveRedisDataSource redis;
 
     public RedisScripts(ReactiveRedisDataSource redis) {
@@ -208,7 +210,12 @@ public class RedisScripts {
                     byText.add(script.text());
                     byText.addAll(tail);
                     return redis.execute("EVAL", byText.toArray(String[]::new));
-                });
+                })
+                // A pooled connection that died with a Redis restart can leave a command unanswered:
+                // bound the wait and try once more on another connection. A repeated ROUTE is harmless
+                // (envelope ids make the receiving pod and the resume drain drop the copy).
+                .ifNoItem().after(CALL_TIMEOUT).fail()
+                .onFailure(e -> !(e instanceof io.vertx.redis.client.impl.types.ErrorType)).retry().atMost(1);
     }
 
     /** A Lua script and its SHA-1, the name Redis caches it under. */

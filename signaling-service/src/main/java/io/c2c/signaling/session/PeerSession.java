@@ -2,6 +2,9 @@ package io.c2c.signaling.session;
 
 import io.c2c.contracts.event.NetworkPosition;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,7 +39,7 @@ public final class PeerSession {
     private volatile long uploadCapacity;
     private volatile long lastSeenNanos;
     private volatile CloseIntent closeIntent = CloseIntent.GRACE;
-    private java.util.List<String> pending = new java.util.ArrayList<>();
+    private List<String> pending = new ArrayList<>();
 
     public PeerSession(WebSocketConnection connection, NetworkPosition network, TokenBucket rate,
                        TokenBucket violations, long nowNanos) {
@@ -120,21 +123,21 @@ public final class PeerSession {
      * Sends a message to this connection, or holds it until {@link #ready} when the welcome (and a
      * resume's buffered messages) have not been written yet, so they always come first.
      */
-    public io.smallrye.mutiny.Uni<Void> send(String text) {
+    public Uni<Void> send(String text) {
         synchronized (this) {
             if (pending != null) {
                 if (pending.size() >= 1024) {
-                    return io.smallrye.mutiny.Uni.createFrom().failure(new IllegalStateException("pending overflow"));
+                    return Uni.createFrom().failure(new IllegalStateException("pending overflow"));
                 }
                 pending.add(text);
-                return io.smallrye.mutiny.Uni.createFrom().voidItem();
+                return Uni.createFrom().voidItem();
             }
         }
         return connection.sendText(text);
     }
 
     /** Writes {@code first} in order, then whatever {@link #send} held back, then lets messages through directly. */
-    public synchronized void ready(java.util.List<String> first) {
+    public synchronized void ready(List<String> first) {
         for (String text : first) {
             connection.sendText(text).subscribe().with(ok -> { }, failure -> { });
         }

@@ -5,6 +5,7 @@ import io.c2c.contracts.event.AssetsWithdrawn;
 import io.c2c.contracts.event.PeerHeartbeat;
 import io.c2c.contracts.event.PeerJoined;
 import io.c2c.contracts.event.PeerLeft;
+import io.c2c.signaling.client.IceServers;
 import io.c2c.signaling.client.RelayClient;
 import io.c2c.signaling.config.SignalingConfig;
 import io.c2c.signaling.directory.OriginPolicy;
@@ -25,18 +26,20 @@ import io.c2c.signaling.routing.PodIdentity;
 import io.c2c.signaling.routing.RedisKeys;
 import io.c2c.signaling.routing.RedisScripts;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.CloseReason;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.annotation.Priority;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -60,7 +63,7 @@ public class SessionService {
     private final PeerEventBuffer events;
     private final DrainState drain;
     private final String recordTtl;
-    private final java.util.concurrent.atomic.AtomicInteger closing = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger closing = new AtomicInteger();
 
     public SessionService(SignalingConfig config, SiteDirectory sites, RedisScripts scripts, ReactiveRedisDataSource redis,
                           LocalSessions sessions, PodIdentity identity, RelayClient relay, RoomService rooms,
@@ -139,9 +142,10 @@ public class SessionService {
                         session.assets().add(asset.toString());
                     }
                     List<String> buffered = new ArrayList<>();
+                    java.util.Set<String> ids = new java.util.HashSet<>();
                     for (Response item : response.get(5)) {
                         Envelope envelope = Envelope.decode(item.toString());
-                        if (envelope != null && envelope.kind() == 'm') {
+                        if (envelope != null && envelope.kind() == 'm' && ids.add(envelope.id())) {
                             buffered.add(envelope.body());
                         }
                     }
@@ -180,7 +184,7 @@ public class SessionService {
     }
 
     private Welcome welcome(String re, PeerSession session, String token, boolean resumed,
-                            io.c2c.signaling.client.IceServers ice) {
+                            IceServers ice) {
         return new Welcome(re, session.peerId(), token, resumed, PROTOCOL, config.heartbeatInterval().toMillis(),
                 config.idleTimeout().toMillis(), config.resumeGrace().toMillis(), config.maxMessageBytes(),
                 ice.servers(), ice.ttlSeconds(), resumed ? List.copyOf(session.rooms()) : null);
@@ -347,7 +351,7 @@ public class SessionService {
      * peer stays resumable for the grace period. Runs in Quarkus's pre-shutdown phase (shutdown delay
      * enabled), while the HTTP server and the Redis client still work.
      */
-    void onShutdownDelay(@Observes io.quarkus.runtime.ShutdownDelayInitiatedEvent event) {
+    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
         drainConnections();
     }
 

@@ -39,6 +39,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.jboss.logging.Logger;
 
 /**
@@ -241,7 +242,7 @@ public class SignalingEndpoint {
     }
 
     private static String typeOf(ClientMessage message) {
-        return message.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+        return message.getClass().getSimpleName().toLowerCase(Locale.ROOT);
     }
 
     static int utf8Length(String text) {
