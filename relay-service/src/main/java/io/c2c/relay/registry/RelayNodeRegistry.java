@@ -78,6 +78,10 @@ public class RelayNodeRegistry {
     synchronized void heartbeat() {
         long now = System.currentTimeMillis();
         lastAttemptAt = now;
+        if (port() == 0) {
+            // Listeners not bound yet (ephemeral port configured): a node nobody can reach must not be offered.
+            return;
+        }
         long bytes = relay.allocations().totalBytes();
         long bytesPerSecond = lastBytesAt == 0 || now <= lastBytesAt ? 0 : (bytes - lastBytes) * 1000 / (now - lastBytesAt);
         lastBytes = bytes;

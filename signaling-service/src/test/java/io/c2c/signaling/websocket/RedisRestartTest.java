@@ -18,8 +18,9 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * Redis restarted empty: the pod recovers by itself, rebuilds presence and room membership from
- * its live connections, re-subscribes its inbox and routes signals again.
+ * Redis restarted empty: during the outage requests get {@code internal}; afterwards the pod
+ * recovers by itself, rebuilds presence and room membership from its live connections,
+ * re-subscribes its inbox and routes signals again.
  */
 @QuarkusTest
 class RedisRestartTest {
@@ -44,6 +45,12 @@ class RedisRestartTest {
             server.kill();
             Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
                     .until(() -> given().get("/q/health/ready").statusCode() == 503);
+            // While Redis is gone, a request that needs it gets the documented `internal` error, and the
+            // connection stays open.
+            a.send("{\"type\":\"join\",\"id\":\"during-outage\",\"room\":\"outage-" + System.nanoTime() + "\"}");
+            var error = a.await(m -> "error".equals(m.path("type").asText()), Duration.ofSeconds(15), "error");
+            assertEquals("internal", error.path("code").asText(), error.toString());
+            assertEquals("during-outage", error.path("re").asText(), error.toString());
             server.restart(Duration.ofSeconds(20));
 
             Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
