@@ -19,7 +19,10 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((acc, v, i, a) => (
 const PAIRS = Number(args.pairs ?? 200);
 const WINDOW = Number(args.window ?? 8);
 const SECONDS = Number(args.seconds ?? 10);
-const HOLD = Number(args.hold ?? 5000);
+// --hold takes one count or a comma-separated list (e.g. 10000,50000); --skip-relay measures only held connections.
+const HOLDS = String(args.hold ?? 5000).split(',').map(Number).filter(n => n > 0);
+const HOLD = HOLDS[0];
+const SKIP_RELAY = 'skip-relay' in args;
 const WARMUP = Number(args.warmup ?? 5);
 const ORIGIN = 'http://bench.local';
 const children = [];
@@ -68,14 +71,15 @@ async function startC2c(redisPort) {
     const child = start(name, 'java', ['-Xms256m', '-Xmx512m', '-XX:+UseParallelGC',
       '-Dquarkus.http.host=127.0.0.1', `-Dquarkus.http.port=${port}`, `-Dc2c.signaling.pod-id=${name}`,
       `-Dquarkus.redis.hosts=redis://127.0.0.1:${redisPort}`,
-      // no Kafka in this benchmark: peer events are dropped and counted; signaling does not wait for them
+      // no Kafka in this benchmark: peer events are dropped and counted, and the site registry view never loads
+      // (the pod stays not-ready, so the wait below is on liveness); the bench site comes from configuration
       `-Dkafka.bootstrap.servers=127.0.0.1:${await freePort()}`, '-Dquarkus.log.category."org.apache.kafka".level=ERROR',
       '-Dc2c.signaling.sites.bench.domains=bench.local',
       // the per-connection abuse limits would cap a benchmark pair at 50 msg/s
       '-Dc2c.signaling.rate-limit-per-second=1000000', '-Dc2c.signaling.rate-limit-burst=1000000',
       '-Dquarkus.redis.max-pool-size=32', '-Dquarkus.redis.max-pool-waiting=100000',
       '-jar', jar]);
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/q/health/ready`)).status === 200, name);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/q/health/live`)).status === 200, name);
     pods.push({ name, port, pid: child.pid });
   }
   return pods;
@@ -84,7 +88,7 @@ async function startC2c(redisPort) {
 async function startPeerjs() {
   const port = await freePort();
   const child = start('peerjs', process.execPath, [path.join(here, 'node_modules', 'peer', 'dist', 'bin', 'peerjs.js'),
-    '--port', String(port), '--host', '127.0.0.1', '--concurrent_limit', String(HOLD + PAIRS * 2 + 100)]);
+    '--port', String(port), '--host', '127.0.0.1', '--concurrent_limit', String(Math.max(...HOLDS) + PAIRS * 2 + 100)]);
   await waitFor(() => new Promise(resolve => {
     const s = net.connect(port, '127.0.0.1', () => { s.end(); resolve(true); });
     s.on('error', () => resolve(false));
@@ -97,7 +101,7 @@ const KINDS = ['offer', 'answer', 'candidate'];
 
 function c2cClient(port) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/_c2c/signal`, 'c2c.v1', { headers: { Origin: ORIGIN }, perMessageDeflate: false });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/_c2c/signal`, 'c2c.v1', { headers: { Origin: ORIGIN }, perMessageDeflate: false, localAddress: nextLocalAddress() });
     const client = { ws, id: null, onSignal: null };
     ws.on('error', reject);
     ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', site: 'bench' })));
@@ -110,11 +114,17 @@ function c2cClient(port) {
   });
 }
 
+// One source address has ~28k ephemeral ports; spreading clients over 127.0.0.1-4 allows 100k+ held connections.
+let localSeq = 0;
+function nextLocalAddress() {
+  return `127.0.0.${1 + (localSeq++ % 4)}`;
+}
+
 let peerjsSeq = 0;
 function peerjsClient(port) {
   return new Promise((resolve, reject) => {
     const id = `p${process.pid}x${peerjsSeq++}`;
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/peerjs?key=peerjs&id=${id}&token=t${id}`, { perMessageDeflate: false });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/peerjs?key=peerjs&id=${id}&token=t${id}`, { perMessageDeflate: false, localAddress: nextLocalAddress() });
     const client = { ws, id, onSignal: null };
     ws.on('error', reject);
     ws.on('message', data => {
@@ -182,7 +192,7 @@ async function relay(label, factoryA, factoryB, serverPids) {
   };
 }
 
-async function hold(label, factory, pid) {
+async function hold(label, factory, pid, HOLD) {
   if (global.gc) global.gc();
   const before = rssKiB(pid);
   const t0 = performance.now();
@@ -207,12 +217,16 @@ async function main() {
   console.error(`servers up (logs in ${workDir}); ${PAIRS} pairs x window ${WINDOW}, ${SECONDS} s per scenario`);
 
   const results = [];
-  results.push(await relay('c2c same pod', () => c2cClient(podA.port), () => c2cClient(podA.port), [podA.pid]));
-  results.push(await relay('c2c cross pod', () => c2cClient(podA.port), () => c2cClient(podB.port), [podA.pid, podB.pid]));
-  results.push(await relay('peerjs (one process)', () => peerjsClient(peerjs.port), () => peerjsClient(peerjs.port), [peerjs.pid]));
+  if (!SKIP_RELAY) {
+    results.push(await relay('c2c same pod', () => c2cClient(podA.port), () => c2cClient(podA.port), [podA.pid]));
+    results.push(await relay('c2c cross pod', () => c2cClient(podA.port), () => c2cClient(podB.port), [podA.pid, podB.pid]));
+    results.push(await relay('peerjs (one process)', () => peerjsClient(peerjs.port), () => peerjsClient(peerjs.port), [peerjs.pid]));
+  }
   const holds = [];
-  holds.push(await hold('c2c pod', () => c2cClient(podA.port), podA.pid));
-  holds.push(await hold('peerjs', () => peerjsClient(peerjs.port), peerjs.pid));
+  for (const count of HOLDS) {
+    holds.push(await hold('c2c pod', () => c2cClient(podA.port), podA.pid, count));
+    holds.push(await hold('peerjs', () => peerjsClient(peerjs.port), peerjs.pid, count));
+  }
 
   console.table(results);
   console.table(holds);

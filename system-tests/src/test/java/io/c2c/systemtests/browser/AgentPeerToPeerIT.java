@@ -122,7 +122,9 @@ class AgentPeerToPeerIT {
             pumpUntil(peers, () -> (result[0] = b.execute("return window.__result;")) != null && !result[0].isNull(), "B finishes three.bin");
             assertEquals(sha(three), result[0].path("sha").asText(), "B's bytes after A closed: " + result[0]);
             bStats = snapshot(b);
-            assertTrue(bStats.path("bytesFromPeers").asLong() - peersBefore >= 2 * CHUNK, bStats.toString());
+            // A counts a chunk as served when it sends it; a chunk still in flight when A closes never reaches B,
+            // so only "some bytes came from A" is certain here, not how many.
+            assertTrue(bStats.path("bytesFromPeers").asLong() - peersBefore > 0, bStats.toString());
             assertTrue(bStats.path("bytesFromOrigin").asLong() - originBefore > 0, bStats.toString());
             assertEquals(0, bStats.path("peersConnected").asInt(), bStats.toString());
         }
