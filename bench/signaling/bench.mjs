@@ -228,15 +228,15 @@ async function main() {
     holds.push(await hold('peerjs', () => peerjsClient(peerjs.port), peerjs.pid, count));
   }
 
-  console.table(results);
+  if (results.length) {
+    console.table(results);
+    console.log(`ratio c2c same-pod / peerjs msg/s: ${(results[0].msgPerSec / results[2].msgPerSec).toFixed(2)}`);
+  }
   console.table(holds);
-  const c2c = results[0].msgPerSec;
-  const pj = results[2].msgPerSec;
-  console.log(`ratio c2c same-pod / peerjs msg/s: ${(c2c / pj).toFixed(2)}`);
   const out = path.join(root, 'bench', 'results');
   fs.mkdirSync(out, { recursive: true });
   const file = path.join(out, `signaling-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, PAIRS, WINDOW, SECONDS, HOLD, results, holds }, null, 2));
+  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, PAIRS, WINDOW, SECONDS, HOLDS, results, holds }, null, 2));
   console.log(`written ${file}`);
 }
 
