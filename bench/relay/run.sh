@@ -21,7 +21,7 @@ LOAD=${LOAD:-"-m 20 -n 1000 -l 1000 -z 0"}
 ALLOC_LOAD=${ALLOC_LOAD:-"-m 100 -n 1 -l 100 -z 1"}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
-SECRET=bench-secret
+SECRET=bench-secret-0123456789abcdef
 COTURN_PORT=${COTURN_PORT:-35780}
 RELAY_PORT=${RELAY_PORT:-35790}
 PEER_PORT=${PEER_PORT:-35800}
@@ -65,7 +65,7 @@ COTURN_PID=$!
 PIDS+=($COTURN_PID)
 
 # Same limits as coturn's defaults: no per-allocation bandwidth cap, generous per-user quota.
-C2C_TURN_SECRETS=$SECRET C2C_INTERNAL_TOKEN=bench taskset -c "$SERVER_CPU" java -Xms256m -Xmx256m \
+C2C_TURN_SECRETS=$SECRET C2C_INTERNAL_TOKEN=bench-internal-token-0123456789 taskset -c "$SERVER_CPU" java -Xms256m -Xmx256m \
   -Dquarkus.http.port="$RELAY_HTTP_PORT" -Dquarkus.redis.hosts="redis://127.0.0.1:$REDIS_PORT" \
   -Dc2c.relay.listen-port="$RELAY_PORT" -Dc2c.relay.relay.min-port=45000 -Dc2c.relay.relay.max-port=45999 \
   -Dc2c.relay.relay.allowed-peers=127.0.0.1/32 -Dc2c.relay.quota.bandwidth-per-allocation=0 \
