@@ -4,7 +4,7 @@ import io.c2c.contracts.site.Manifest;
 import io.c2c.contracts.site.ManifestFile;
 import io.c2c.contracts.site.SiteRecord;
 import io.c2c.signaling.site.SiteRegistry;
-import io.c2c.signaling.site.config.SitesConfig;
+import io.c2c.signaling.site.config.ApiHosts;
 import io.c2c.signaling.site.proxy.OriginProxy;
 import io.c2c.signaling.site.repository.SiteLog;
 import io.quarkus.runtime.StartupEvent;
@@ -20,8 +20,6 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Host routing, the first thing every request meets (customers' DNS points here). Platform paths
@@ -43,15 +41,14 @@ public class FrontDoor {
 
     private final SiteRegistry registry;
     private final SiteLog log;
-    private final Set<String> apiHosts;
+    private final ApiHosts apiHosts;
     private final byte[] shell;
     private final byte[] notFoundPage;
 
-    public FrontDoor(SiteRegistry registry, SiteLog log, SitesConfig config) {
+    public FrontDoor(SiteRegistry registry, SiteLog log, ApiHosts apiHosts) {
         this.registry = registry;
         this.log = log;
-        this.apiHosts = config.apiHosts().orElse(List.of()).stream()
-                .map(h -> h.trim().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty()).collect(Collectors.toSet());
+        this.apiHosts = apiHosts;
         this.shell = resource("META-INF/resources/c2c/shell.html");
         this.notFoundPage = resource("frontdoor/unknown-host.html");
     }
@@ -74,13 +71,13 @@ public class FrontDoor {
             ctx.next();
             return;
         }
-        String host = hostOf(ctx.request().getHeader("Host"));
+        String hostHeader = ctx.request().getHeader("Host");
         // API paths always reach OwnerApiFilter, which answers a problem (not a page) on hosts that are not API hosts.
-        if (apiHosts.contains(host) || path.startsWith("/api/")) {
+        if (apiHosts.isApiHost(hostHeader) || path.startsWith("/api/")) {
             ctx.next();
             return;
         }
-        Optional<SiteRecord> site = registry.findByHost(host);
+        Optional<SiteRecord> site = registry.findByHost(hostHeader);
         if (site.isEmpty()) {
             page(ctx, 404, notFoundPage);
             return;
@@ -132,19 +129,6 @@ public class FrontDoor {
         } else {
             ctx.response().end(Buffer.buffer(body));
         }
-    }
-
-    static String hostOf(String hostHeader) {
-        if (hostHeader == null) {
-            return "";
-        }
-        String host = hostHeader.trim().toLowerCase(Locale.ROOT);
-        if (host.startsWith("[")) {
-            int end = host.indexOf(']');
-            return end < 0 ? host : host.substring(0, end + 1);
-        }
-        int colon = host.indexOf(':');
-        return colon < 0 ? host : host.substring(0, colon);
     }
 
     private static byte[] resource(String name) {

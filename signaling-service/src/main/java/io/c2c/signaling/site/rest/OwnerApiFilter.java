@@ -1,12 +1,10 @@
 package io.c2c.signaling.site.rest;
 
+import io.c2c.signaling.site.config.ApiHosts;
 import io.c2c.signaling.site.config.SitesConfig;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -19,12 +17,11 @@ public class OwnerApiFilter {
     private static final List<String> PREFIXES = List.of("/api/v1/owners", "/api/v1/sites", "/api/v1/hooks");
 
     private final SitesConfig config;
-    private final Set<String> apiHosts;
+    private final ApiHosts apiHosts;
 
-    public OwnerApiFilter(SitesConfig config) {
+    public OwnerApiFilter(SitesConfig config, ApiHosts apiHosts) {
         this.config = config;
-        this.apiHosts = config.apiHosts().orElse(List.of()).stream()
-                .map(h -> h.strip().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty()).collect(Collectors.toSet());
+        this.apiHosts = apiHosts;
     }
 
     @ServerRequestFilter
@@ -34,7 +31,7 @@ public class OwnerApiFilter {
         if (PREFIXES.stream().noneMatch(absolute::startsWith)) {
             return null;
         }
-        if (!apiHosts.isEmpty() && !apiHosts.contains(hostOf(context.getHeaderString("Host")))) {
+        if (apiHosts.restricted() && !apiHosts.isApiHost(context.getHeaderString("Host"))) {
             return ProblemMappers.respond(new ProblemException(404, "not-found", "Not found",
                     "the owner API is not served on this host"), context.getUriInfo());
         }
@@ -47,18 +44,5 @@ public class OwnerApiFilter {
                             + " bytes with a Content-Length"), context.getUriInfo());
         }
         return null;
-    }
-
-    private static String hostOf(String header) {
-        if (header == null) {
-            return "";
-        }
-        String host = header.strip().toLowerCase(Locale.ROOT);
-        if (host.startsWith("[")) {
-            int end = host.indexOf(']');
-            return end < 0 ? host : host.substring(0, end + 1);
-        }
-        int colon = host.lastIndexOf(':');
-        return colon < 0 ? host : host.substring(0, colon);
     }
 }
