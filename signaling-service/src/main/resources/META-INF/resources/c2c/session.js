@@ -15,6 +15,8 @@ import { SignalingClient, SIGNALING_PATH } from './signaling-client.js';
 export const SESSION_CHANNEL = 'c2c-session';
 /** Largest JSON text sent in one data-channel message (well under every browser's SCTP limit). */
 export const MAX_SESSION_MESSAGE_BYTES = 16 * 1024;
+/** Most peer connections one session keeps; offers beyond it are declined with `bye`. */
+export const MAX_SESSION_PEERS = 32;
 
 /** ws(s)://<this host>/_c2c/signal */
 export function defaultSignalingUrl(location = globalThis.location) {
@@ -150,6 +152,10 @@ export class Session extends EventTarget {
     const { from, kind, payload } = message;
     try {
       if (kind === 'offer') {
+        if (!this.links.has(from) && this.links.size >= MAX_SESSION_PEERS) {
+          this.client.signal(from, 'bye');
+          return;
+        }
         const link = this.link(from);
         await link.pc.setRemoteDescription(payload);
         await this.flushCandidates(link);
@@ -161,7 +167,9 @@ export class Session extends EventTarget {
         await link.pc.setRemoteDescription(payload);
         await this.flushCandidates(link);
       } else if (kind === 'candidate') {
-        const link = this.link(from);
+        // Candidates only for a connection that exists: a stray sender must not make us open one.
+        const link = this.links.get(from);
+        if (!link) return;
         if (link.pc.remoteDescription) await link.pc.addIceCandidate(payload);
         else if (link.pendingCandidates.length < 64) link.pendingCandidates.push(payload);
       } else if (kind === 'bye') {
