@@ -160,12 +160,12 @@ class TwoPodsIT {
                     return in;
                 }));
             }
-            Set<String> expected = new TreeSet<>();
+            boolean[] intended = new boolean[clients];
             for (int i = 0; i < clients; i++) {
-                if (finals.get(i).get(30, TimeUnit.SECONDS)) {
-                    expected.add(all.get(i).peerId);
-                }
+                intended[i] = finals.get(i).get(30, TimeUnit.SECONDS);
             }
+            // who is inside according to the answers each client got (its last joined or left)
+            Set<String> expected = new TreeSet<>();
             // every client's own view, built only from what the server told it, with the documented client rule:
             // start from the last joined list, then apply member events whose version is above that list's
             // version, in version order, including events that arrived before the joined answer
@@ -187,6 +187,7 @@ class TwoPodsIT {
                 converged = true;
                 for (int i = 0; i < clients; i++) {
                     for (JsonNode m : all.get(i).drain(Duration.ofMillis(50))) {
+                        assertFalse("error".equals(m.path("type").asText()), "client " + i + " was refused: " + m);
                         long version = m.path("version").asLong();
                         logs.get(i).add(m.path("type").asText() + " " + m.path("peerId").asText("") + " v" + version
                                 + (m.has("members") ? " " + m.get("members") : ""));
@@ -204,6 +205,15 @@ class TwoPodsIT {
                             default -> { }
                         }
                     }
+                }
+                expected.clear();
+                for (int i = 0; i < clients; i++) {
+                    if (inside[i]) {
+                        expected.add(all.get(i).peerId);
+                    }
+                    converged &= inside[i] == intended[i];
+                }
+                for (int i = 0; i < clients; i++) {
                     Set<String> view = views.get(i);
                     view.clear();
                     if (inside[i]) {
@@ -222,13 +232,22 @@ class TwoPodsIT {
                 }
             }
             for (int i = 0; i < clients; i++) {
+                assertEquals(intended[i], inside[i], "client " + i + "'s last answer matches its last request: " + logs.get(i));
+            }
+            for (int i = 0; i < clients; i++) {
                 if (expected.contains(all.get(i).peerId)) {
                     Set<String> diff = new TreeSet<>(expected);
                     diff.removeAll(views.get(i));
                     Set<String> extra = new TreeSet<>(views.get(i));
                     extra.removeAll(expected);
+                    StringBuilder others = new StringBuilder();
+                    for (int j = 0; j < clients; j++) {
+                        if (diff.contains(all.get(j).peerId) || extra.contains(all.get(j).peerId)) {
+                            others.append("; own messages of ").append(all.get(j).peerId).append(": ").append(logs.get(j));
+                        }
+                    }
                     assertEquals(expected, views.get(i), "view of member " + i + " (" + all.get(i).peerId + "), missing " + diff
-                            + ", extra " + extra + ", messages " + logs.get(i));
+                            + ", extra " + extra + ", messages " + logs.get(i) + others);
                 }
             }
             try (WsClient observer = WsClient.hello(podB.endpoint(), ORIGIN, "demo")) {
@@ -320,7 +339,9 @@ class TwoPodsIT {
             // signals sent meanwhile wait for the peer, which resumes on the other pod
             other.signal(client.peerId, "offer", "{\"sdp\":\"while moving\"}");
             try (WsClient moved = WsClient.resume(podB.endpoint(), ORIGIN, "demo", client.peerId, client.resumeToken)) {
-                assertTrue(moved.await("welcome").get("resumed").asBoolean());
+                JsonNode welcome = moved.next(Duration.ofSeconds(15));
+                assertEquals("welcome", welcome == null ? null : welcome.path("type").asText(), "welcome first: " + welcome);
+                assertTrue(welcome.get("resumed").asBoolean());
                 assertEquals("while moving", moved.await("signal").at("/payload/sdp").asText());
             }
         } finally {

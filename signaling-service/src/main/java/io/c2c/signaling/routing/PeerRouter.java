@@ -112,7 +112,9 @@ public class PeerRouter {
         if (session == null || session.connection().isClosed()) {
             return notHere(envelope);
         }
-        return session.connection().sendText(envelope.body())
+        // Through the session, not the raw connection: during a resume the welcome and the buffered
+        // messages must go out first, and a message routed here meanwhile waits behind them.
+        return session.send(envelope.body())
                 .map(ignored -> {
                     metrics.delivered(envelope.sentAtMicros());
                     return Outcome.DELIVERED;

@@ -36,6 +36,14 @@ public final class RedisKeys {
         return "c2c:peer:" + peerId + ":buf";
     }
 
+    /**
+     * List: what a resume by connection {@code connId} took from the resume buffer, kept briefly so
+     * that a retried resume (its first answer lost) gets the same messages instead of none.
+     */
+    public static String resumed(String peerId, String connId) {
+        return "c2c:peer:" + peerId + ":resumed:" + connId;
+    }
+
     /** Set of peer ids in a room of a site. */
     public static String room(String site, String room) {
         return roomPrefix(site) + room;

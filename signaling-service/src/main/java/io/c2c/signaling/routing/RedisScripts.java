@@ -37,7 +37,7 @@ public class RedisScripts {
             """;
 
     /** KEYS peer, buf. ARGV site, myPod, envelope, bufMax, bufTtlMs. → gone | local | sent | buffered | full */
-    public static final Script ROUTE = new Script("""
+    public static final Script ROUTE = new Script(true, """
             local rec = redis.call('HMGET', KEYS[1], 'site', 'pod', 'state')
             if not rec[1] or rec[1] ~= ARGV[1] then return 'gone' end
             if rec[3] == 'c' then
@@ -51,7 +51,7 @@ public class RedisScripts {
             """.formatted(RedisKeys.INBOX_PREFIX));
 
     /** KEYS peer, buf. ARGV myPod, envelope, bufMax, bufTtlMs. → gone | moved | buffered | full */
-    public static final Script BUFFER_IF_OWNER = new Script("""
+    public static final Script BUFFER_IF_OWNER = new Script(true, """
             local rec = redis.call('HMGET', KEYS[1], 'pod', 'state')
             if not rec[1] then return 'gone' end
             if rec[1] ~= ARGV[1] and rec[2] == 'c' then return 'moved' end
@@ -66,7 +66,7 @@ public class RedisScripts {
      * Writes the whole record (so a Redis that lost its data is rebuilt from live connections); 0 when another
      * connection owns the peer now.
      */
-    public static final Script REFRESH = new Script("""
+    public static final Script REFRESH = new Script(true, """
             local cur = redis.call('HGET', KEYS[1], 'conn')
             if cur and cur ~= ARGV[4] then return 0 end
             redis.call('HSET', KEYS[1], 'site', ARGV[2], 'pod', ARGV[3], 'conn', ARGV[4], 'tok', ARGV[5], 'state', 'c')
@@ -85,7 +85,7 @@ public class RedisScripts {
             """.formatted(RedisKeys.ROOM_PREFIX, RedisKeys.ROOM_VERSION_PREFIX));
 
     /** KEYS peer, presence, peerRooms, peerAssets, buf. ARGV peerId, conn, deadline, recTtlMs. → 1 detached, 0 not ours */
-    public static final Script DETACH = new Script("""
+    public static final Script DETACH = new Script(true, """
             if redis.call('HGET', KEYS[1], 'conn') ~= ARGV[2] then return 0 end
             redis.call('HSET', KEYS[1], 'state', 'd')
             redis.call('PEXPIRE', KEYS[1], ARGV[4])
@@ -96,18 +96,28 @@ public class RedisScripts {
             """);
 
     /**
-     * KEYS peer, buf, presence, peerRooms, peerAssets. ARGV peerId, site, tokHash, pod, conn, deadline, recTtlMs.
-     * → {gone} | {denied} | {ok, oldPod, oldConn, rooms[], assets[], buffered[]}
+     * KEYS peer, buf, presence, peerRooms, peerAssets, resumed. ARGV peerId, site, tokHash, pod, conn, deadline,
+     * recTtlMs, resumedTtlMs. → {gone} | {denied} | {ok, oldPod, oldConn, rooms[], assets[], buffered[]}
+     * The buffer moves to the {@code resumed} key rather than being deleted, so running the script again
+     * for the same connection (a retry after a lost answer) returns the same messages.
      */
-    public static final Script RESUME = new Script("""
+    public static final Script RESUME = new Script(true, """
             local rec = redis.call('HMGET', KEYS[1], 'site', 'tok', 'pod', 'conn')
             if not rec[1] then return {'gone'} end
             if rec[1] ~= ARGV[2] or rec[2] ~= ARGV[3] then return {'denied'} end
+            if rec[4] == ARGV[5] then
+              return {'ok', '', '', redis.call('SMEMBERS', KEYS[4]), redis.call('SMEMBERS', KEYS[5]),
+                      redis.call('LRANGE', KEYS[6], 0, -1)}
+            end
             redis.call('HSET', KEYS[1], 'pod', ARGV[4], 'conn', ARGV[5], 'state', 'c')
             redis.call('PEXPIRE', KEYS[1], ARGV[7])
             redis.call('ZADD', KEYS[3], ARGV[6], ARGV[1])
             local buf = redis.call('LRANGE', KEYS[2], 0, -1)
             redis.call('DEL', KEYS[2])
+            if #buf > 0 then
+              redis.call('RPUSH', KEYS[6], unpack(buf))
+              redis.call('PEXPIRE', KEYS[6], ARGV[8])
+            end
             return {'ok', rec[3] or '', rec[4] or '', redis.call('SMEMBERS', KEYS[4]), redis.call('SMEMBERS', KEYS[5]), buf}
             """);
 
@@ -116,7 +126,7 @@ public class RedisScripts {
      * Removes the peer from presence and its rooms. → nil when not due / not ours, else
      * {site, room1, {members1...}, version1, room2, ...} for the member-left notices.
      */
-    public static final Script REMOVE = new Script("""
+    public static final Script REMOVE = new Script(false, """
             BUMP
             if ARGV[2] == 'expire' then
               local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
@@ -141,20 +151,23 @@ public class RedisScripts {
             """.formatted(RedisKeys.ROOM_PREFIX, RedisKeys.ROOM_VERSION_PREFIX).replace("BUMP", BUMP));
 
     /** ARGV now, limit. → peer ids whose presence deadline passed. */
-    public static final Script DUE = new Script("""
+    public static final Script DUE = new Script(true, """
             return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
             """);
 
     /**
      * KEYS room, peerRooms, peer, roomVersion. ARGV peerId, room, maxMembers, maxRooms, ttlMs.
      * → {gone} | {full} | {too-many} | {new, members[], version} | {again, members[], version}
+     * A join of a member gets a new version too ({@code again}): the caller announces the member once
+     * more, so a join retried after a lost answer still reaches the other members (a repeated
+     * member-joined is harmless to the client rule).
      */
-    public static final Script JOIN = new Script("""
+    public static final Script JOIN = new Script(true, """
             BUMP
             if not redis.call('HGET', KEYS[3], 'site') then return {'gone'} end
             if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then
               redis.call('SADD', KEYS[2], ARGV[2])
-              return {'again', redis.call('SMEMBERS', KEYS[1]), redis.call('GET', KEYS[4]) or '0'}
+              return {'again', redis.call('SMEMBERS', KEYS[1]), bump(KEYS[4], ARGV[5])}
             end
             if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[3]) then return {'full'} end
             if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[4]) then return {'too-many'} end
@@ -166,7 +179,7 @@ public class RedisScripts {
             """.replace("BUMP", BUMP));
 
     /** KEYS room, peerRooms, roomVersion. ARGV peerId, room, ttlMs. → nil when not a member, else {version, remaining members[]}. */
-    public static final Script LEAVE = new Script("""
+    public static final Script LEAVE = new Script(false, """
             BUMP
             redis.call('SREM', KEYS[2], ARGV[2])
             if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return false end
@@ -174,7 +187,7 @@ public class RedisScripts {
             """.replace("BUMP", BUMP));
 
     /** KEYS assets. ARGV max, ttlMs, hashes... → -1 when the set would exceed max, else the number added. */
-    public static final Script HAVE = new Script("""
+    public static final Script HAVE = new Script(true, """
             local fresh = 0
             for i = 3, #ARGV do
               if redis.call('SISMEMBER', KEYS[1], ARGV[i]) == 0 then fresh = fresh + 1 end
@@ -187,6 +200,8 @@ public class RedisScripts {
             """);
 
     private static final java.time.Duration CALL_TIMEOUT = java.time.Duration.ofSeconds(3);
+    /** Scripts that must not run twice wait longer before giving up, and are never sent again. */
+    private static final java.time.Duration ONCE_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private final ReactiveRedisDataSource redis;
 
@@ -203,26 +218,32 @@ public class RedisScripts {
         List<String> bySha = new ArrayList<>(tail.size() + 1);
         bySha.add(script.sha());
         bySha.addAll(tail);
-        return redis.execute("EVALSHA", bySha.toArray(String[]::new))
+        Uni<Response> call = redis.execute("EVALSHA", bySha.toArray(String[]::new))
                 .onFailure(e -> e.getMessage() != null && e.getMessage().contains("NOSCRIPT"))
                 .recoverWithUni(() -> {
                     List<String> byText = new ArrayList<>(tail.size() + 1);
                     byText.add(script.text());
                     byText.addAll(tail);
                     return redis.execute("EVAL", byText.toArray(String[]::new));
-                })
-                // A pooled connection that died with a Redis restart can leave a command unanswered:
-                // bound the wait and try once more on another connection. A repeated ROUTE is harmless
-                // (envelope ids make the receiving pod and the resume drain drop the copy).
-                .ifNoItem().after(CALL_TIMEOUT).fail()
+                });
+        if (!script.retrySafe()) {
+            return call.ifNoItem().after(ONCE_TIMEOUT).fail();
+        }
+        // A pooled connection that died with a Redis restart can leave a command unanswered: bound the
+        // wait and try once more on another connection. Only for scripts whose second run is harmless
+        // (the first may have run and only its answer been lost).
+        return call.ifNoItem().after(CALL_TIMEOUT).fail()
                 .onFailure(e -> !(e instanceof io.vertx.redis.client.impl.types.ErrorType)).retry().atMost(1);
     }
 
-    /** A Lua script and its SHA-1, the name Redis caches it under. */
-    public record Script(String text, String sha) {
+    /**
+     * A Lua script and its SHA-1, the name Redis caches it under. {@code retrySafe}: running it twice
+     * with the same arguments has the effect of running it once (so a timed-out call may be retried).
+     */
+    public record Script(String text, String sha, boolean retrySafe) {
 
-        Script(String text) {
-            this(text, sha1(text));
+        Script(boolean retrySafe, String text) {
+            this(text, sha1(text), retrySafe);
         }
 
         private static String sha1(String text) {

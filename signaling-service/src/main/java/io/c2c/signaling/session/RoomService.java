@@ -60,9 +60,7 @@ public class RoomService {
                     long version = response.get(2).toLong();
                     session.rooms().add(join.room());
                     Uni<Void> reply = session.send(MessageEncoder.encode(new Joined(join.id(), join.room(), members, version)));
-                    if (!"new".equals(result)) {
-                        return reply;
-                    }
+                    // also for "again": a join retried after a lost answer must still reach the members
                     String notice = MessageEncoder.encode(new MemberJoined(join.room(), peer, version));
                     return reply.chain(() -> notifyAll(session.site(), members, peer, notice));
                 });

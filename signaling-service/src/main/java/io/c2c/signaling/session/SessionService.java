@@ -51,6 +51,8 @@ public class SessionService {
 
     public static final String PROTOCOL = "c2c.v1";
     private static final Logger LOG = Logger.getLogger(SessionService.class);
+    /** How long a resume's taken-over buffer stays readable for a retry of that same resume. */
+    private static final String RESUMED_TTL_MS = "30000";
 
     private final SignalingConfig config;
     private final SiteDirectory sites;
@@ -121,9 +123,10 @@ public class SessionService {
         PeerSession previous = sessions.bind(session);
         return scripts.run(RedisScripts.RESUME,
                         List.of(RedisKeys.peer(peerId), RedisKeys.buffer(peerId), RedisKeys.PRESENCE,
-                                RedisKeys.peerRooms(peerId), RedisKeys.peerAssets(peerId)),
+                                RedisKeys.peerRooms(peerId), RedisKeys.peerAssets(peerId),
+                                RedisKeys.resumed(peerId, session.connId())),
                         List.of(peerId, hello.site(), tokenHash, identity.podId(), session.connId(),
-                                Long.toString(presenceDeadline()), recordTtl))
+                                Long.toString(presenceDeadline()), recordTtl, RESUMED_TTL_MS))
                 .onFailure().invoke(failure -> unbind(session, previous))
                 .chain(response -> {
                     String result = response.get(0).toString();

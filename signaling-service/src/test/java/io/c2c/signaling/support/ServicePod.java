@@ -33,7 +33,10 @@ public final class ServicePod implements AutoCloseable {
         this.properties = properties;
     }
 
-    /** Starts the pod on a new free port and waits until it is ready. */
+    /**
+     * Starts the pod on a new free port and waits until it is ready. Each start is a new pod id (as a
+     * replacement Kubernetes pod gets a new name), so a restarted pod never shares the dead one's inbox.
+     */
     public ServicePod start(Duration timeout) {
         port = FreePorts.next();
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
@@ -42,7 +45,7 @@ public final class ServicePod implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms32m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port, "-Dc2c.signaling.pod-id=" + name));
+                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port, "-Dc2c.signaling.pod-id=" + name + "-" + port));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar.toString());

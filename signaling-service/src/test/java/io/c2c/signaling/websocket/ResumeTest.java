@@ -120,4 +120,60 @@ class ResumeTest {
             assertEquals("c", redis.hash(String.class).hget(RedisKeys.peer(a.peerId), "state"));
         }
     }
+    @Test
+    void signalsRacingAResumeArriveAfterTheWelcomeInOrderAndExactlyOnce() throws Exception {
+        int senders = 3;
+        int perSender = 80;
+        WsClient target = WsClient.hello(endpoint(), ORIGIN, "demo");
+        List<WsClient> from = new java.util.ArrayList<>();
+        for (int s = 0; s < senders; s++) {
+            from.add(WsClient.hello(endpoint(), ORIGIN, "demo"));
+        }
+        target.abort();
+        Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> "d".equals(redis.hash(String.class).hget(RedisKeys.peer(target.peerId), "state")));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(senders);
+        try {
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(senders);
+            List<java.util.concurrent.Future<?>> sending = new java.util.ArrayList<>();
+            for (int s = 0; s < senders; s++) {
+                WsClient sender = from.get(s);
+                int id = s;
+                sending.add(pool.submit(() -> {
+                    for (int n = 0; n < perSender; n++) {
+                        sender.signal(target.peerId, "candidate", "{\"s\":" + id + ",\"n\":" + n + "}");
+                        if (n == 5) {
+                            started.countDown();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            started.await();
+            // the resume lands while signals are routed: some into the buffer, some straight to the new connection
+            try (WsClient back = WsClient.resume(endpoint(), ORIGIN, "demo", target.peerId, target.resumeToken)) {
+                for (java.util.concurrent.Future<?> f : sending) {
+                    f.get(20, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                JsonNode first = back.next(Duration.ofSeconds(10));
+                assertEquals("welcome", first == null ? null : first.path("type").asText(), "the welcome comes first: " + first);
+                int[] next = new int[senders];
+                for (int received = 0; received < senders * perSender; received++) {
+                    JsonNode m = back.await("signal");
+                    int s = m.at("/payload/s").asInt();
+                    assertEquals(next[s], m.at("/payload/n").asInt(), "signals of sender " + s + " in order, none lost");
+                    next[s]++;
+                }
+                assertTrue(back.drain(Duration.ofMillis(500)).stream().noneMatch(m -> "signal".equals(m.path("type").asText())),
+                        "no signal twice");
+            }
+            for (WsClient sender : from) {
+                assertTrue(sender.drain(Duration.ofMillis(100)).stream().noneMatch(m -> "error".equals(m.path("type").asText())),
+                        "no sender was refused");
+            }
+        } finally {
+            pool.shutdownNow();
+            from.forEach(WsClient::close);
+        }
+    }
 }
