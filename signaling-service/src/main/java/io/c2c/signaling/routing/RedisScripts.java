@@ -97,19 +97,22 @@ public class RedisScripts {
 
     /**
      * KEYS peer, buf, presence, peerRooms, peerAssets, resumed. ARGV peerId, site, tokHash, pod, conn, deadline,
-     * recTtlMs, resumedTtlMs. → {gone} | {denied} | {ok, oldPod, oldConn, rooms[], assets[], buffered[]}
+     * recTtlMs, resumedTtlMs, newTokHash. → {gone} | {denied} | {ok, oldPod, oldConn, rooms[], assets[], buffered[]}
+     * The token is single-use: a resume stores the hash of a fresh one, so a replayed token is denied.
      * The buffer moves to the {@code resumed} key rather than being deleted, so running the script again
-     * for the same connection (a retry after a lost answer) returns the same messages.
+     * for the same connection (a retry after a lost answer; the connection id is the server's own secret)
+     * returns the same messages.
      */
     public static final Script RESUME = new Script(true, """
             local rec = redis.call('HMGET', KEYS[1], 'site', 'tok', 'pod', 'conn')
             if not rec[1] then return {'gone'} end
-            if rec[1] ~= ARGV[2] or rec[2] ~= ARGV[3] then return {'denied'} end
-            if rec[4] == ARGV[5] then
+            if rec[1] ~= ARGV[2] then return {'denied'} end
+            if rec[4] == ARGV[5] and rec[2] == ARGV[9] then
               return {'ok', '', '', redis.call('SMEMBERS', KEYS[4]), redis.call('SMEMBERS', KEYS[5]),
                       redis.call('LRANGE', KEYS[6], 0, -1)}
             end
-            redis.call('HSET', KEYS[1], 'pod', ARGV[4], 'conn', ARGV[5], 'state', 'c')
+            if rec[2] ~= ARGV[3] then return {'denied'} end
+            redis.call('HSET', KEYS[1], 'pod', ARGV[4], 'conn', ARGV[5], 'state', 'c', 'tok', ARGV[9])
             redis.call('PEXPIRE', KEYS[1], ARGV[7])
             redis.call('ZADD', KEYS[3], ARGV[6], ARGV[1])
             local buf = redis.call('LRANGE', KEYS[2], 0, -1)

@@ -136,6 +136,16 @@ public final class PeerSession {
         return connection.sendText(text);
     }
 
+    /** Takes the messages held for a welcome that will not come (a failed resume); later ones are held again. */
+    public synchronized List<String> takePending() {
+        if (pending == null) {
+            return List.of();
+        }
+        List<String> held = pending;
+        pending = new ArrayList<>();
+        return held;
+    }
+
     /** Writes {@code first} in order, then whatever {@link #send} held back, then lets messages through directly. */
     public synchronized void ready(List<String> first) {
         for (String text : first) {

@@ -22,6 +22,7 @@ import io.c2c.signaling.protocol.in.Hello;
 import io.c2c.signaling.protocol.out.Reconnect;
 import io.c2c.signaling.protocol.out.Welcome;
 import io.c2c.signaling.routing.Envelope;
+import io.c2c.signaling.routing.PeerRouter;
 import io.c2c.signaling.routing.PodIdentity;
 import io.c2c.signaling.routing.RedisKeys;
 import io.c2c.signaling.routing.RedisScripts;
@@ -62,6 +63,7 @@ public class SessionService {
     private final PodIdentity identity;
     private final RelayClient relay;
     private final RoomService rooms;
+    private final PeerRouter router;
     private final PeerEventBuffer events;
     private final DrainState drain;
     private final String recordTtl;
@@ -69,7 +71,7 @@ public class SessionService {
 
     public SessionService(SignalingConfig config, SiteDirectory sites, RedisScripts scripts, ReactiveRedisDataSource redis,
                           LocalSessions sessions, PodIdentity identity, RelayClient relay, RoomService rooms,
-                          PeerEventBuffer events, DrainState drain) {
+                          PeerRouter router, PeerEventBuffer events, DrainState drain) {
         this.config = config;
         this.sites = sites;
         this.scripts = scripts;
@@ -78,6 +80,7 @@ public class SessionService {
         this.identity = identity;
         this.relay = relay;
         this.rooms = rooms;
+        this.router = router;
         this.events = events;
         this.drain = drain;
         this.recordTtl = Long.toString(Math.max(config.presenceTtl().toMillis(), config.resumeGrace().toMillis()) * 2);
@@ -117,24 +120,45 @@ public class SessionService {
     }
 
     private Uni<Void> resume(PeerSession session, Hello hello) {
-        String peerId = hello.peerId();
         String tokenHash = Ids.tokenHash(hello.resumeToken());
-        session.welcome(peerId, hello.site(), tokenHash, hello.uploadCapacity());
+        // Checked before this connection claims the peer id on this pod: a wrong token must never hold,
+        // even for a moment, the messages routed to the real peer. RESUME checks again, atomically.
+        return redis.execute("HMGET", RedisKeys.peer(hello.peerId()), "site", "tok")
+                .chain(record -> {
+                    if (record.get(0) == null) {
+                        return Uni.createFrom().failure(resumeFailed("gone"));
+                    }
+                    if (!hello.site().equals(record.get(0).toString()) || record.get(1) == null
+                            || !tokenHash.equals(record.get(1).toString())) {
+                        return Uni.createFrom().failure(resumeFailed("denied"));
+                    }
+                    return takeOver(session, hello, tokenHash);
+                });
+    }
+
+    private static ProtocolException resumeFailed(String result) {
+        return new ProtocolException(ErrorCode.RESUME_FAILED,
+                "gone".equals(result) ? "session expired; say hello without peerId" : "resume token does not match");
+    }
+
+    private Uni<Void> takeOver(PeerSession session, Hello hello, String tokenHash) {
+        String peerId = hello.peerId();
+        // resume tokens are single-use: the welcome carries a fresh one, and the one presented is void
+        String nextToken = Ids.random128();
+        session.welcome(peerId, hello.site(), Ids.tokenHash(nextToken), hello.uploadCapacity());
         PeerSession previous = sessions.bind(session);
         return scripts.run(RedisScripts.RESUME,
                         List.of(RedisKeys.peer(peerId), RedisKeys.buffer(peerId), RedisKeys.PRESENCE,
                                 RedisKeys.peerRooms(peerId), RedisKeys.peerAssets(peerId),
                                 RedisKeys.resumed(peerId, session.connId())),
                         List.of(peerId, hello.site(), tokenHash, identity.podId(), session.connId(),
-                                Long.toString(presenceDeadline()), recordTtl, RESUMED_TTL_MS))
+                                Long.toString(presenceDeadline()), recordTtl, RESUMED_TTL_MS, session.tokenHash()))
                 .onFailure().invoke(failure -> unbind(session, previous))
                 .chain(response -> {
                     String result = response.get(0).toString();
                     if (!"ok".equals(result)) {
                         unbind(session, previous);
-                        return Uni.createFrom().failure(new ProtocolException(ErrorCode.RESUME_FAILED,
-                                "gone".equals(result) ? "session expired; say hello without peerId"
-                                        : "resume token does not match"));
+                        return Uni.createFrom().failure(resumeFailed(result));
                     }
                     String oldPod = response.get(1).toString();
                     String oldConn = response.get(2).toString();
@@ -155,7 +179,7 @@ public class SessionService {
                     kickPrevious(peerId, previous, oldPod, oldConn);
                     return relay.iceServers(hello.site(), peerId).invoke(ice -> {
                         List<String> first = new ArrayList<>(buffered.size() + 1);
-                        first.add(MessageEncoder.encode(welcome(hello.id(), session, hello.resumeToken(), true, ice)));
+                        first.add(MessageEncoder.encode(welcome(hello.id(), session, nextToken, true, ice)));
                         first.addAll(buffered);
                         session.ready(first);
                         events.offer(PeerJoined.of(hello.site(), peerId, System.currentTimeMillis(), identity.podId(),
@@ -165,12 +189,24 @@ public class SessionService {
                 .replaceWithVoid();
     }
 
+    /**
+     * A resume failed: the connection gives the peer id back. Messages routed to the peer while this
+     * connection claimed it were held, never sent; they go to the peer's real connection (or its
+     * resume buffer), never to whoever presented the wrong token.
+     */
     private void unbind(PeerSession session, PeerSession previous) {
+        String site = session.site();
+        String peerId = session.peerId();
+        List<String> held = session.takePending();
         sessions.closed(session.connection().id(), session);
         session.welcome(null, null, null, 0);
         sessions.opened(session.connection().id(), session);
         if (previous != null && !previous.connection().isClosed()) {
             sessions.bind(previous);
+        }
+        for (String body : held) {
+            router.deliver(site, peerId, body).subscribe().with(ok -> { },
+                    failure -> LOG.debugf("message for %s lost after a failed resume: %s", peerId, failure.getMessage()));
         }
     }
 

@@ -176,4 +176,61 @@ class ResumeTest {
             from.forEach(WsClient::close);
         }
     }
+    @Test
+    void aResumeTokenWorksOnceAndEveryWelcomeCarriesAFreshOne() {
+        WsClient a = WsClient.hello(endpoint(), ORIGIN, "demo");
+        String first = a.resumeToken;
+        a.abort();
+        String second;
+        try (WsClient back = WsClient.resume(endpoint(), ORIGIN, "demo", a.peerId, first)) {
+            JsonNode welcome = back.await("welcome");
+            assertTrue(welcome.get("resumed").asBoolean());
+            second = welcome.get("resumeToken").asText();
+            assertTrue(second.matches("[0-9a-f]{32}") && !second.equals(first), "a fresh token: " + welcome);
+            back.abort();
+        }
+        try (WsClient replay = WsClient.resume(endpoint(), ORIGIN, "demo", a.peerId, first)) {
+            assertEquals("resume-failed", replay.await("error").get("code").asText(), "a used token is void");
+        }
+        try (WsClient again = WsClient.resume(endpoint(), ORIGIN, "demo", a.peerId, second)) {
+            assertTrue(again.await("welcome").get("resumed").asBoolean(), "the fresh token works");
+        }
+    }
+
+    @Test
+    void aResumeWithAWrongTokenNeverReceivesThePeersMessages() throws Exception {
+        int signals = 80;
+        try (WsClient victim = WsClient.hello(endpoint(), ORIGIN, "demo");
+             WsClient sender = WsClient.hello(endpoint(), ORIGIN, "demo")) {
+            java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread stream = new Thread(() -> {
+                for (int n = 0; n < signals; n++) {
+                    sender.signal(victim.peerId, "candidate", "{\"n\":" + n + "}");
+                    try {
+                        Thread.sleep(3);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                sending.set(false);
+            });
+            stream.start();
+            int attempts = 0;
+            while (sending.get() && attempts < 40) {
+                attempts++;
+                try (WsClient thief = WsClient.resume(endpoint(), ORIGIN, "demo", victim.peerId, "0".repeat(32))) {
+                    assertEquals("resume-failed", thief.await("error").get("code").asText());
+                    thief.send("{\"type\":\"hello\",\"site\":\"demo\"}");
+                    thief.await("welcome");
+                    List<JsonNode> got = thief.drain(Duration.ofMillis(20));
+                    assertTrue(got.stream().noneMatch(m -> "signal".equals(m.path("type").asText())),
+                            "the victim's signals never reach a wrong token: " + got);
+                }
+            }
+            stream.join(20_000);
+            for (int n = 0; n < signals; n++) {
+                assertEquals(n, victim.await("signal").at("/payload/n").asInt(), "every signal reaches the peer, in order");
+            }
+        }
+    }
 }
