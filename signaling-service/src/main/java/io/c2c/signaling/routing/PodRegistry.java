@@ -5,6 +5,7 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.redis.datasource.value.ValueCommands;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,6 +17,9 @@ import org.jboss.logging.Logger;
  * can tell a live pod from a dead one when they route a message or clean up after a crash.
  */
 @ApplicationScoped
+// Created at start-up on the main thread: created lazily by the first scheduler run, it raced the
+// reactive data source's creation inside the Redis client recorder (a ConcurrentModificationException).
+@Startup
 public class PodRegistry {
 
     static final String KEY_PREFIX = "c2c:pod:";
