@@ -9,16 +9,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.c2c.contracts.event.NetworkPosition;
 import io.c2c.discovery.service.SitePartitioner;
-import io.c2c.testing.ChildProcess;
 import io.c2c.testing.FreePorts;
+import io.c2c.testing.PackagedService;
 import io.c2c.testing.PlatformTopics;
 import io.c2c.testing.TestInfrastructure;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -45,7 +43,7 @@ class TwoInstancesIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String A = hash('a');
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final List<ChildProcess> processes = new ArrayList<>();
+    private final List<PackagedService> processes = new ArrayList<>();
     private ScheduledExecutorService signaling;
 
     @AfterEach
@@ -53,7 +51,7 @@ class TwoInstancesIT {
         if (signaling != null) {
             signaling.shutdownNow();
         }
-        processes.forEach(p -> p.stop(Duration.ofSeconds(5)));
+        processes.forEach(PackagedService::kill);
     }
 
     @Test
@@ -62,8 +60,8 @@ class TwoInstancesIT {
         String group = "it-" + UUID.randomUUID();
         int port1 = FreePorts.next();
         int port2 = FreePorts.next();
-        ChildProcess first = start("discovery-1", port1, bootstrap, group);
-        ChildProcess second = start("discovery-2", port2, bootstrap, group);
+        start(port1, bootstrap, group);
+        PackagedService second = start(port2, bootstrap, group);
         String url1 = "http://127.0.0.1:" + port1;
         String url2 = "http://127.0.0.1:" + port2;
 
@@ -112,23 +110,17 @@ class TwoInstancesIT {
         events.close();
     }
 
-    private ChildProcess start(String name, int port, String bootstrap, String group) {
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
-        assertTrue(Files.isRegularFile(jar), "package the app first: " + jar);
-        Path dir = TestInfrastructure.root().resolve(name);
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
-                "-Dkafka.bootstrap.servers=" + bootstrap,
-                "-Dc2c.discovery.feed.group-id=" + group,
-                "-Dc2c.discovery.feed.rebuild-window=5s",
-                "-Dc2c.discovery.feed.lag-check-interval=250ms",
-                "-Dc2c.discovery.routing.advertised-url=http://127.0.0.1:" + port,
-                "-Dc2c.discovery.routing.owner-cache-ttl=500ms",
-                "-jar", jar.toString());
-        ChildProcess process = ChildProcess.start(name, command, dir.resolve("app.log"), dir.resolve("app.pid"), Map.of());
-        processes.add(process);
-        return process;
+    private PackagedService start(int port, String bootstrap, String group) {
+        PackagedService service = PackagedService.start("discovery-service", port, Map.of(), Map.of(
+                        "kafka.bootstrap.servers", bootstrap,
+                        "c2c.discovery.feed.group-id", group,
+                        "c2c.discovery.feed.rebuild-window", "5s",
+                        "c2c.discovery.feed.lag-check-interval", "250ms",
+                        "c2c.discovery.routing.advertised-url", "http://127.0.0.1:" + port,
+                        "c2c.discovery.routing.owner-cache-ttl", "500ms"),
+                TestInfrastructure.root(), Duration.ofSeconds(90));
+        processes.add(service);
+        return service;
     }
 
     private boolean allCorrect(String url, Map<String, List<String>> expected) {

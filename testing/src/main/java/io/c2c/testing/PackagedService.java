@@ -104,6 +104,15 @@ public final class PackagedService implements AutoCloseable {
         process.kill();
     }
 
+    /** SIGTERM without waiting, to watch the service drain. */
+    public void terminate() {
+        ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroy);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** SIGTERM and wait, as Kubernetes stops a pod. */
     @Override
     public void close() {

@@ -1,21 +1,19 @@
 package io.c2c.signaling.support;
 
-import io.c2c.testing.ChildProcess;
 import io.c2c.testing.FreePorts;
+import io.c2c.testing.PackagedService;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The packaged signaling-service ({@code target/quarkus-app/quarkus-run.jar}) running as a child
- * process on a free loopback port, so a test can run two pods and SIGKILL or SIGTERM one.
+ * A signaling pod for tests: the packaged service ({@link PackagedService}) on a free loopback
+ * port, restartable, so a test can run two pods and SIGKILL or SIGTERM one.
  */
 public final class ServicePod implements AutoCloseable {
 
@@ -24,8 +22,7 @@ public final class ServicePod implements AutoCloseable {
     private final String name;
     private final Map<String, String> properties;
     private final Path dir;
-    private int port;
-    private ChildProcess process;
+    private PackagedService service;
 
     public ServicePod(String name, Path dir, Map<String, String> properties) {
         this.name = name;
@@ -38,37 +35,19 @@ public final class ServicePod implements AutoCloseable {
      * replacement Kubernetes pod gets a new name), so a restarted pod never shares the dead one's inbox.
      */
     public ServicePod start(Duration timeout) {
-        port = FreePorts.next();
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " missing: run the package phase first");
-        }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms32m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port, "-Dc2c.signaling.pod-id=" + name + "-" + port));
-        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.add("-jar");
-        command.add(jar.toString());
-        process = ChildProcess.start(name, command, dir.resolve(name + ".log"), dir.resolve(name + ".pid"), Map.of());
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited during start-up; see " + dir.resolve(name + ".log"));
-            }
-            if (readyStatus() == 200) {
-                return this;
-            }
-            sleep(200);
-        }
-        throw new IllegalStateException(name + " not ready within " + timeout + "; see " + dir.resolve(name + ".log"));
+        int port = FreePorts.next();
+        Map<String, String> withId = new HashMap<>(properties);
+        withId.put("c2c.signaling.pod-id", name + "-" + port);
+        service = PackagedService.start("signaling-service", port, Map.of(), withId, dir, timeout);
+        return this;
     }
 
     public int port() {
-        return port;
+        return service.port();
     }
 
     public URI endpoint() {
-        return WsClient.endpoint(port);
+        return WsClient.endpoint(service.port());
     }
 
     /** HTTP status of /q/health/ready, or -1 when nothing answers. */
@@ -78,7 +57,7 @@ public final class ServicePod implements AutoCloseable {
 
     public HttpResponse<String> get(String path) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            return HTTP.send(HttpRequest.newBuilder(URI.create(service.url() + path))
                     .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             return new Unreachable();
@@ -87,31 +66,22 @@ public final class ServicePod implements AutoCloseable {
 
     /** SIGKILL: the pod dies without any clean-up. */
     public void kill() {
-        process.kill();
+        service.kill();
     }
 
     /** SIGTERM without waiting. */
     public void terminate() {
-        ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroy);
+        service.terminate();
     }
 
     public boolean isAlive() {
-        return process != null && process.isAlive();
+        return service != null && service.isAlive();
     }
 
     @Override
     public void close() {
-        if (process != null) {
-            process.stop(Duration.ofSeconds(15));
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        if (service != null) {
+            service.close();
         }
     }
 
