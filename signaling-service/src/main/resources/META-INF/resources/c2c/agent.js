@@ -10,6 +10,7 @@ import { chunkLength, parseManifest, verifyChunk } from './manifest.js';
 import { PeerLink, attachDataChannel } from './peer-link.js';
 import { fetchFile } from './scheduler.js';
 import { SIGNALING_PATH, SignalingClient } from './signaling-client.js';
+import { StatsReporter } from './stats-reporter.js';
 import { UploadPolicy, UploadServer, browserEnvironment } from './upload.js';
 
 /** Defaults of the agent; each can be overridden by the bootstrap answer's `agent` object. */
@@ -119,6 +120,9 @@ export class PeerAgent {
     }
     this.peerId = welcome.peerId;
     this.iceServers = Array.isArray(welcome.iceServers) ? welcome.iceServers : [];
+    // one reporter for the page's life: after a reconnect it goes on from what it already reported
+    this.reporter ??= new StatsReporter({ snapshot: () => this.snapshot(), send: (m) => this.signaling?.send(m) ?? false, clock: this.clock });
+    this.reporter.start();
     return this;
   }
 

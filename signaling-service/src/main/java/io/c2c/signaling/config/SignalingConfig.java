@@ -163,4 +163,25 @@ public interface SignalingConfig {
     /** How long a stopping pod waits for its reconnect messages and closes to go out. */
     @WithDefault("3s")
     Duration drainTimeout();
+    /** Visitors' {@code stats} reports, aggregated per site for the owner (see docs/browser.md, "Owner figures"). */
+    OwnerFigures stats();
+
+    /** Knobs of the owner figures. */
+    interface OwnerFigures {
+        /** A connection may send one {@code stats} report per this interval; a faster one is refused (rate-limited). */
+        @WithDefault("10s")
+        Duration minInterval();
+
+        /** How often each pod writes its per-site count of connected peers to Redis. */
+        @WithDefault("10s")
+        Duration onlineInterval();
+
+        /** How long the per-minute figures are kept in Redis. */
+        @WithDefault("25h")
+        Duration retention();
+
+        /** At most this many distinct figures (failure reasons included) per site and minute; more are dropped. */
+        @WithDefault("64")
+        int maxFieldsPerMinute();
+    }
 }

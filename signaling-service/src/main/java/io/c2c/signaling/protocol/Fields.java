@@ -2,7 +2,10 @@ package io.c2c.signaling.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Typed, bounded reads of message fields; every failure is an {@code invalid-field} error naming the field. */
@@ -75,6 +78,26 @@ final class Fields {
             values.add(check(field + "[]", item, pattern));
         }
         return values;
+    }
+
+    /** An optional object of counters: at most {@code maxKeys} keys matching {@code keys}, integer values 0..max. */
+    static Map<String, Long> optionalCounts(JsonNode msg, String field, Pattern keys, int maxKeys, long max) {
+        JsonNode node = optionalObject(msg, field);
+        if (node == null) {
+            return Map.of();
+        }
+        if (node.size() > maxKeys) {
+            throw invalid(field, "holds at most " + maxKeys + " keys");
+        }
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (!keys.matcher(entry.getKey()).matches()) {
+                throw invalid(field, "keys must match " + keys.pattern());
+            }
+            counts.put(entry.getKey(), optionalLong(node, entry.getKey(), 0, max, 0));
+        }
+        return counts;
     }
 
     static JsonNode optionalObject(JsonNode msg, String field) {

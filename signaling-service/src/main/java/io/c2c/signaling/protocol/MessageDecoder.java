@@ -16,6 +16,7 @@ import io.c2c.signaling.protocol.in.Leave;
 import io.c2c.signaling.protocol.in.Ping;
 import io.c2c.signaling.protocol.in.Signal;
 import io.c2c.signaling.protocol.in.SignalKind;
+import io.c2c.signaling.protocol.in.Stats;
 import java.io.IOException;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -51,7 +52,8 @@ public final class MessageDecoder {
                 Drop.TYPE, (m, id) -> new Drop(id, Fields.stringList(m, "assets", Fields.SHA256, 1, this.maxAssetsPerMessage)),
                 Find.TYPE, (m, id) -> new Find(id, Fields.string(m, "asset", Fields.SHA256),
                         (int) Fields.optionalLong(m, "limit", 1, this.maxFindLimit, Math.min(8, this.maxFindLimit))),
-                Ping.TYPE, this::ping);
+                Ping.TYPE, this::ping,
+                Stats.TYPE, this::stats);
     }
 
     /** The shared parser settings, also used to read upstream answers. */
@@ -125,6 +127,21 @@ public final class MessageDecoder {
             throw Fields.invalid("payload", "must be an object or a string");
         }
         return new Signal(id, to, kind, payload == null || payload.isNull() ? null : payload);
+    }
+
+    /** Bytes per report: far above what a browser moves in a reporting interval, low enough to keep sums exact. */
+    static final long MAX_REPORTED_BYTES = 1L << 40;
+    static final long MAX_REPORTED_COUNT = 1_000_000;
+    private static final Pattern CANDIDATE_TYPE = Pattern.compile("host|srflx|prflx|relay");
+    private static final Pattern REASON = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+
+    private ClientMessage stats(JsonNode m, String id) {
+        return new Stats(id,
+                Fields.optionalLong(m, "peerBytes", 0, MAX_REPORTED_BYTES, 0),
+                Fields.optionalLong(m, "originBytes", 0, MAX_REPORTED_BYTES, 0),
+                Fields.optionalLong(m, "uploadedBytes", 0, MAX_REPORTED_BYTES, 0),
+                Fields.optionalCounts(m, "connections", CANDIDATE_TYPE, 4, MAX_REPORTED_COUNT),
+                Fields.optionalCounts(m, "failures", REASON, 16, MAX_REPORTED_COUNT));
     }
 
     private ClientMessage ping(JsonNode m, String id) {

@@ -245,7 +245,7 @@ public class RedisScripts {
      */
     public record Script(String text, String sha, boolean retrySafe) {
 
-        Script(boolean retrySafe, String text) {
+        public Script(boolean retrySafe, String text) {
             this(text, sha1(text), retrySafe);
         }
 

@@ -40,6 +40,8 @@ public final class PeerSession {
     private volatile long lastSeenNanos;
     private volatile CloseIntent closeIntent = CloseIntent.GRACE;
     private List<String> pending = new ArrayList<>();
+    private long lastStatsNanos;
+    private boolean reportedStats;
 
     public PeerSession(WebSocketConnection connection, NetworkPosition network, TokenBucket rate,
                        TokenBucket violations, long nowNanos) {
@@ -155,6 +157,16 @@ public final class PeerSession {
             connection.sendText(text).subscribe().with(ok -> { }, failure -> { });
         }
         pending = null;
+    }
+
+    /** Whether a {@code stats} report may be taken now (at most one per {@code minIntervalNanos}); records it if so. */
+    public synchronized boolean statsAllowed(long nowNanos, long minIntervalNanos) {
+        if (reportedStats && nowNanos - lastStatsNanos < minIntervalNanos) {
+            return false;
+        }
+        reportedStats = true;
+        lastStatsNanos = nowNanos;
+        return true;
     }
 
     public CloseIntent closeIntent() {

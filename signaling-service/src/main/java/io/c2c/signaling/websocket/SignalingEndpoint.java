@@ -17,6 +17,7 @@ import io.c2c.signaling.protocol.in.Join;
 import io.c2c.signaling.protocol.in.Leave;
 import io.c2c.signaling.protocol.in.Ping;
 import io.c2c.signaling.protocol.in.Signal;
+import io.c2c.signaling.protocol.in.Stats;
 import io.c2c.signaling.protocol.out.ErrorMessage;
 import io.c2c.signaling.protocol.out.Pong;
 import io.c2c.signaling.protocol.out.SignalDelivery;
@@ -28,6 +29,7 @@ import io.c2c.signaling.session.PeerSession;
 import io.c2c.signaling.session.RoomService;
 import io.c2c.signaling.session.SessionService;
 import io.c2c.signaling.session.TokenBucket;
+import io.c2c.signaling.stats.service.SiteStatsService;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
@@ -60,10 +62,12 @@ public class SignalingEndpoint {
     private final DiscoveryClient discovery;
     private final SignalingMetrics metrics;
     private final DrainState drain;
+    private final SiteStatsService siteStats;
     private final MessageDecoder decoder;
 
     public SignalingEndpoint(SignalingConfig config, LocalSessions sessions, SessionService sessionService, RoomService rooms,
-                             PeerRouter router, DiscoveryClient discovery, SignalingMetrics metrics, DrainState drain) {
+                             PeerRouter router, DiscoveryClient discovery, SignalingMetrics metrics, DrainState drain,
+                             SiteStatsService siteStats) {
         this.config = config;
         this.sessions = sessions;
         this.sessionService = sessionService;
@@ -72,6 +76,7 @@ public class SignalingEndpoint {
         this.discovery = discovery;
         this.metrics = metrics;
         this.drain = drain;
+        this.siteStats = siteStats;
         this.decoder = new MessageDecoder(config.maxAssetsPerMessage(), config.maxFindLimit());
     }
 
@@ -151,6 +156,8 @@ public class SignalingEndpoint {
             return sessionService.drop(session, drop);
         } else if (message instanceof Find find) {
             return find(session, find);
+        } else if (message instanceof Stats stats) {
+            return siteStats.report(session, stats);
         } else {
             Ping ping = (Ping) message;
             return session.send(MessageEncoder.encode(new Pong(ping.id(), ping.ts(), System.currentTimeMillis())));

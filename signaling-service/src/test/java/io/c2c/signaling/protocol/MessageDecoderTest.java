@@ -14,7 +14,9 @@ import io.c2c.signaling.protocol.in.Leave;
 import io.c2c.signaling.protocol.in.Ping;
 import io.c2c.signaling.protocol.in.Signal;
 import io.c2c.signaling.protocol.in.SignalKind;
+import io.c2c.signaling.protocol.in.Stats;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -42,7 +44,11 @@ class MessageDecoderTest {
                 Arguments.of("{\"type\":\"find\",\"asset\":\"" + HASH + "\"}", new Find(null, HASH, 8)),
                 Arguments.of("{\"type\":\"find\",\"asset\":\"" + HASH + "\",\"limit\":16}", new Find(null, HASH, 16)),
                 Arguments.of("{\"type\":\"ping\",\"ts\":9007199254740993}", new Ping(null, 9007199254740993L)),
-                Arguments.of("{\"type\":\"ping\"}", new Ping(null, null)));
+                Arguments.of("{\"type\":\"ping\"}", new Ping(null, null)),
+                Arguments.of("{\"type\":\"stats\"}", new Stats(null, 0, 0, 0, Map.of(), Map.of())),
+                Arguments.of("{\"type\":\"stats\",\"peerBytes\":1099511627776,\"originBytes\":5,\"uploadedBytes\":7,"
+                        + "\"connections\":{\"host\":2,\"relay\":1},\"failures\":{\"bad-chunk\":1,\"peer-timeout\":3}}",
+                        new Stats(null, 1L << 40, 5, 7, Map.of("host", 2L, "relay", 1L), Map.of("bad-chunk", 1L, "peer-timeout", 3L))));
     }
 
     @ParameterizedTest
@@ -95,7 +101,16 @@ class MessageDecoderTest {
                 Arguments.of("{\"type\":\"find\",\"asset\":\"" + HASH + "\",\"limit\":0}", ErrorCode.INVALID_FIELD),
                 Arguments.of("{\"type\":\"find\",\"asset\":\"" + HASH + "\",\"limit\":\"3\"}", ErrorCode.INVALID_FIELD),
                 Arguments.of("{\"type\":\"find\",\"asset\":\"" + HASH + "\",\"limit\":99999999999999999999}", ErrorCode.INVALID_FIELD),
-                Arguments.of("{\"type\":\"ping\",\"ts\":1.5}", ErrorCode.INVALID_FIELD));
+                Arguments.of("{\"type\":\"ping\",\"ts\":1.5}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"stats\",\"peerBytes\":-1}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"stats\",\"peerBytes\":1099511627777}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"stats\",\"originBytes\":\"5\"}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"stats\",\"connections\":{\"tcp\":1}}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"stats\",\"connections\":[1]}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"stats\",\"failures\":{\"Bad Reason\":1}}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"stats\",\"failures\":{\"x\":1000001}}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"stats\",\"failures\":{" + java.util.stream.IntStream.range(0, 17)
+                        .mapToObj(i -> "\"r" + i + "\":1").collect(java.util.stream.Collectors.joining(",")) + "}}", ErrorCode.INVALID_FIELD));
     }
 
     @ParameterizedTest
