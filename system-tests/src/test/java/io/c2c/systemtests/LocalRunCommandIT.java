@@ -72,6 +72,17 @@ class LocalRunCommandIT {
         assertEquals(200, demo.statusCode());
         assertTrue(demo.body().contains("A demo site"));
 
+        // the demo site is registered, verified (a *.localhost name in the local profile) and collected
+        String demoHost = "demo.localhost:" + PORTS.get("SIGNALING");
+        assertTrue(up.output.contains("http://" + demoHost + "/"), up.output);
+        String shell = rawGet(PORTS.get("SIGNALING"), demoHost, "/", "Sec-Fetch-Dest: document");
+        assertTrue(shell.startsWith("HTTP/1.1 200") && shell.contains("id=\"c2c-site\""), "the shell page: " + shell);
+        String bootstrap = rawGet(PORTS.get("SIGNALING"), demoHost, "/_c2c/bootstrap", "Accept: application/json");
+        assertTrue(bootstrap.startsWith("HTTP/1.1 200") && bootstrap.contains("\"/about.html\"")
+                && bootstrap.contains("\"/css/site.css\""), "the demo site's manifest: " + bootstrap);
+        assertTrue(rawGet(PORTS.get("SIGNALING"), "other.localhost:" + PORTS.get("SIGNALING"), "/", "Accept: text/html")
+                .startsWith("HTTP/1.1 404"), "an unregistered *.localhost name is not served");
+
         List<Long> pids = recordedPids();
         assertEquals(6, pids.size(), "pid files for redis, kafka, origin and three services: " + pids);
         pids.forEach(pid -> assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid));
@@ -132,6 +143,16 @@ class LocalRunCommandIT {
         assertTrue(up.output.contains("missing prerequisite(s): redis-server. Install: apt-get install -y redis-server"),
                 up.output);
         assertTrue(recordedPids().isEmpty(), "nothing was started");
+    }
+
+    /** A GET with its own Host header (java.net.http does not let a caller set Host), the whole answer as text. */
+    private static String rawGet(int port, String host, String path, String header) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + header
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {

@@ -1,6 +1,7 @@
 package io.c2c.signaling.site;
 
 import io.c2c.contracts.site.SiteRecord;
+import io.c2c.signaling.site.config.LocalDemo;
 import io.c2c.signaling.site.repository.SiteLog;
 import io.c2c.signaling.site.validation.Hostnames;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,9 +15,11 @@ import java.util.Optional;
 public class SiteRegistry {
 
     private final SiteLog log;
+    private final LocalDemo localDemo;
 
-    public SiteRegistry(SiteLog log) {
+    public SiteRegistry(SiteLog log, LocalDemo localDemo) {
         this.log = log;
+        this.localDemo = localDemo;
     }
 
     /**
@@ -24,6 +27,10 @@ public class SiteRegistry {
      * dot are ignored, IDNs are matched in punycode). Empty for unknown hosts and for unverified domains.
      */
     public Optional<SiteRecord> findByHost(String host) {
+        String demoHost = localDemo.localHost(host);
+        if (demoHost != null) {
+            return log.store().siteByHost(demoHost);
+        }
         return Hostnames.forLookup(host).flatMap(h -> log.store().siteByHost(h));
     }
 

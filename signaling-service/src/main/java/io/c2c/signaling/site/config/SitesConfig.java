@@ -22,6 +22,13 @@ public interface SitesConfig {
      */
     Optional<List<String>> apiHosts();
 
+    /**
+     * Local run only (refused unless the {@code local} profile is active): {@code *.localhost} domains may be
+     * registered and are verified without a proof, for the demo site of {@code ./c2c up}. See {@link LocalDemo}.
+     */
+    @WithDefault("false")
+    boolean localDemo();
+
     /** Largest request body the owner API accepts (bytes); larger requests get 413. */
     @WithDefault("65536")
     int maxRequestBytes();

@@ -2,6 +2,7 @@ package io.c2c.signaling.site.validation;
 
 import io.c2c.contracts.site.SiteSettings;
 import io.c2c.signaling.site.SiteRequest;
+import io.c2c.signaling.site.config.LocalDemo;
 import io.c2c.signaling.site.config.SitesConfig;
 import io.c2c.signaling.site.rest.Problem.FieldError;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,12 +21,15 @@ import java.util.Set;
 @ApplicationScoped
 public class SiteValidator {
 
+    private final LocalDemo localDemo;
+
     public static final int MAX_ORIGIN_LENGTH = 2048;
     public static final int MAX_ALLOWED_PATH_LENGTH = 256;
 
     private final SitesConfig.Limits limits;
 
-    public SiteValidator(SitesConfig config) {
+    public SiteValidator(SitesConfig config, LocalDemo localDemo) {
+        this.localDemo = localDemo;
         this.limits = config.limits();
     }
 
@@ -60,7 +64,8 @@ public class SiteValidator {
         }
         Set<String> canonical = new LinkedHashSet<>();
         for (int i = 0; i < input.size(); i++) {
-            Hostnames.Result result = Hostnames.canonical(input.get(i));
+            String demoName = localDemo.localName(input.get(i));
+            Hostnames.Result result = demoName != null ? new Hostnames.Result(demoName, null) : Hostnames.canonical(input.get(i));
             if (!result.ok()) {
                 errors.add(new FieldError("domains[" + i + "]", result.error()));
             } else if (!canonical.add(result.value())) {
