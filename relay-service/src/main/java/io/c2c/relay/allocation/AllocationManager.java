@@ -1,5 +1,6 @@
 package io.c2c.relay.allocation;
 
+import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,6 +23,7 @@ public final class AllocationManager {
     private final ConcurrentHashMap<String, AtomicInteger> perSite = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
+    private volatile InetSocketAddress alternate;
     private final LongAdder closedBytesToPeer = new LongAdder();
     private final LongAdder closedBytesToClient = new LongAdder();
     private final int maxPerUser;
@@ -57,6 +59,18 @@ public final class AllocationManager {
 
     public boolean isDraining() {
         return draining.get();
+    }
+
+    /**
+     * Where a new allocation should go while this node drains (another live node that is not draining, as the
+     * node registry last saw it), or null to refuse with 508 instead of redirecting with 300.
+     */
+    public InetSocketAddress alternate() {
+        return alternate;
+    }
+
+    public void alternate(InetSocketAddress node) {
+        this.alternate = node;
     }
 
     public void drain() {

@@ -11,12 +11,15 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,6 +31,7 @@ import org.jboss.logging.Logger;
 public class RelayNodeRegistry {
 
     public static final String NODES_KEY = "c2c:relay:nodes";
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final String NODE_KEY_PREFIX = "c2c:relay:node:";
     private static final Logger LOG = Logger.getLogger(RelayNodeRegistry.class);
 
@@ -101,6 +105,7 @@ public class RelayNodeRegistry {
                     "heartbeatAt", Long.toString(self.heartbeatAt())));
             keys.pexpire(key, config.nodeTtl());
             sortedSets.zadd(NODES_KEY, now, nodeId);
+            relay.allocations().alternate(alternateTo(liveNodes(), nodeId, config.region()));
             if (failing) {
                 LOG.infof("relay node %s registered again", nodeId);
                 failing = false;
@@ -141,6 +146,30 @@ public class RelayNodeRegistry {
     private int port() {
         TurnListeners bound = relay.listeners();
         return bound != null ? bound.udpAddress().getPort() : config.listenPort();
+    }
+
+    /**
+     * The node a draining {@code self} redirects new allocations to: the one {@link NodeSelector} would offer
+     * (not draining, same region first, least loaded), among the others whose public address is an IP literal
+     * (ALTERNATE-SERVER carries an address, not a name). Null when there is none.
+     */
+    static InetSocketAddress alternateTo(List<RelayNode> nodes, String self, String region) {
+        List<RelayNode> others = nodes.stream().filter(n -> !n.nodeId().equals(self) && ipLiteral(n.publicAddress()) != null)
+                .toList();
+        return NodeSelector.choose(others, region)
+                .map(n -> new InetSocketAddress(ipLiteral(n.publicAddress()), n.port())).orElse(null);
+    }
+
+    /** The address of an IPv4 or IPv6 literal, without any name resolution; null for anything else. */
+    static InetAddress ipLiteral(String text) {
+        if (text == null || !(IPV4.matcher(text).matches() || (text.indexOf(':') >= 0 && text.matches("[0-9a-fA-F:.]+")))) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(text);
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
     }
 
     private static RelayNode parse(Map<String, String> h) {

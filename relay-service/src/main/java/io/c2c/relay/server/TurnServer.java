@@ -10,6 +10,7 @@ import io.c2c.relay.allocation.RelayPortPool;
 import io.c2c.relay.auth.NonceService;
 import io.c2c.relay.auth.SourceRateLimiter;
 import io.c2c.relay.auth.TurnRestCredentials;
+import io.c2c.relay.protocol.AlternateServer;
 import io.c2c.relay.protocol.AttributeType;
 import io.c2c.relay.protocol.ChannelNumber;
 import io.c2c.relay.protocol.Data;
@@ -318,8 +319,14 @@ public final class TurnServer {
                 return;
             }
             default -> {
+                InetSocketAddress alternate = allocations.isDraining() ? allocations.alternate() : null;
                 metrics.dropped(allocations.isDraining() ? "draining" : "capacity");
-                sendError(client, request, ErrorCode.INSUFFICIENT_CAPACITY, auth.key, auth.sha256);
+                if (alternate != null) {
+                    // RFC 8489 section 10 / RFC 8656 section 7.2: a draining node sends the client to a live one.
+                    sendError(client, request, ErrorCode.TRY_ALTERNATE, auth.key, auth.sha256, new AlternateServer(alternate));
+                } else {
+                    sendError(client, request, ErrorCode.INSUFFICIENT_CAPACITY, auth.key, auth.sha256);
+                }
                 return;
             }
         }

@@ -49,7 +49,9 @@ class AttributeCodecTest {
                 Arguments.of(new DontFragment(), (Decoder) DontFragment::decode),
                 Arguments.of(new XorMappedAddress(addr("192.0.2.1", 32853)), (Decoder) v -> XorMappedAddress.decode(v, TX)),
                 Arguments.of(new XorPeerAddress(addr("2001:db8::1", 3478)), (Decoder) v -> XorPeerAddress.decode(v, TX)),
-                Arguments.of(new XorRelayedAddress(addr("127.0.0.1", 50000)), (Decoder) v -> XorRelayedAddress.decode(v, TX)));
+                Arguments.of(new XorRelayedAddress(addr("127.0.0.1", 50000)), (Decoder) v -> XorRelayedAddress.decode(v, TX)),
+                Arguments.of(new AlternateServer(addr("198.51.100.7", 3478)), (Decoder) AlternateServer::decode),
+                Arguments.of(new AlternateServer(addr("2001:db8::7", 443)), (Decoder) AlternateServer::decode));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -87,7 +89,10 @@ class AttributeCodecTest {
                 Arguments.of("XOR address of 2 bytes", (Decoder) v -> XorPeerAddress.decode(v, TX), new byte[2]),
                 Arguments.of("XOR address family 3", (Decoder) v -> XorPeerAddress.decode(v, TX), new byte[] {0, 3, 0, 0, 1, 2, 3, 4}),
                 Arguments.of("XOR IPv4 of 12 bytes", (Decoder) v -> XorPeerAddress.decode(v, TX), new byte[] {0, 1, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0}),
-                Arguments.of("XOR IPv6 of 8 bytes", (Decoder) v -> XorPeerAddress.decode(v, TX), new byte[] {0, 2, 0, 0, 1, 2, 3, 4}));
+                Arguments.of("XOR IPv6 of 8 bytes", (Decoder) v -> XorPeerAddress.decode(v, TX), new byte[] {0, 2, 0, 0, 1, 2, 3, 4}),
+                Arguments.of("ALTERNATE-SERVER of 2 bytes", (Decoder) AlternateServer::decode, new byte[2]),
+                Arguments.of("ALTERNATE-SERVER family 3", (Decoder) AlternateServer::decode, new byte[] {0, 3, 0, 0, 1, 2, 3, 4}),
+                Arguments.of("ALTERNATE-SERVER IPv6 of 8 bytes", (Decoder) AlternateServer::decode, new byte[] {0, 2, 0, 0, 1, 2, 3, 4}));
     }
 
     @ParameterizedTest(name = "{0}")

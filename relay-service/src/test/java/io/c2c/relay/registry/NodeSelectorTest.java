@@ -33,4 +33,23 @@ class NodeSelectorTest {
         assertTrue(NodeSelector.choose(List.of(node("x", "eu", 0, 0, true)), "eu").isEmpty());
         assertTrue(NodeSelector.choose(List.of(), "eu").isEmpty());
     }
+
+    @Test
+    void aDrainingNodeRedirectsToAnotherLiveNodeWithAnAddressLiteral() {
+        RelayNode self = new RelayNode("self", "198.51.100.1", 3478, "eu", 0, 0, true, 0);
+        RelayNode named = new RelayNode("named", "relay.example.com", 3478, "eu", 0, 0, false, 0);
+        RelayNode busy = new RelayNode("busy", "198.51.100.2", 3478, "eu", 9, 0, false, 0);
+        RelayNode idleV6 = new RelayNode("idle6", "2001:db8::3", 443, "eu", 1, 0, false, 0);
+        RelayNode far = new RelayNode("far", "203.0.113.4", 3478, "us", 0, 0, false, 0);
+        RelayNode draining = new RelayNode("draining", "198.51.100.5", 3478, "eu", 0, 0, true, 0);
+        assertEquals(new java.net.InetSocketAddress("2001:db8::3", 443),
+                RelayNodeRegistry.alternateTo(List.of(self, named, busy, idleV6, far, draining), "self", "eu"),
+                "same region, least loaded, never itself, a draining node or a name");
+        assertEquals(new java.net.InetSocketAddress("203.0.113.4", 3478),
+                RelayNodeRegistry.alternateTo(List.of(self, named, far), "self", "eu"), "another region before none");
+        assertEquals(null, RelayNodeRegistry.alternateTo(List.of(self, named, draining), "self", "eu"), "nobody: 508");
+        for (String text : new String[] {"relay.example.com", "localhost", "1.2.3", "", "::g", null}) {
+            assertEquals(null, RelayNodeRegistry.ipLiteral(text), String.valueOf(text));
+        }
+    }
 }

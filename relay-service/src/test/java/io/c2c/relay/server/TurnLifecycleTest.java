@@ -10,11 +10,15 @@ import io.c2c.relay.protocol.Lifetime;
 import io.c2c.relay.protocol.StunClass;
 import io.c2c.relay.protocol.StunMessage;
 import io.c2c.relay.protocol.StunMethod;
+import io.c2c.relay.protocol.AlternateServer;
+import io.c2c.relay.registry.RelayNodeRegistry;
 import io.c2c.relay.service.RelayService;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import org.awaitility.Awaitility;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
@@ -31,6 +35,9 @@ class TurnLifecycleTest {
 
     @Inject
     RelayService relay;
+
+    @Inject
+    RedisDataSource redis;
 
     private InetSocketAddress server() {
         return relay.listeners().udpAddress();
@@ -91,6 +98,32 @@ class TurnLifecycleTest {
             assertEquals(StunClass.SUCCESS, late.allocate().messageClass());
             late.request(StunMethod.REFRESH, new Lifetime(0));
             existing.request(StunMethod.REFRESH, new Lifetime(0));
+        }
+    }
+
+    @Test
+    void aDrainingNodeSendsNewAllocationsToALiveNodeWith300TryAlternate() throws Exception {
+        String other = "lifecycle-alternate";
+        String key = RelayNodeRegistry.nodeKey(other);
+        redis.hash(String.class).hset(key, Map.of("nodeId", other, "publicAddress", "198.51.100.7", "port", "3478",
+                "region", "", "allocations", "0", "relayedBytesPerSecond", "0", "draining", "false",
+                "heartbeatAt", Long.toString(System.currentTimeMillis())));
+        redis.key().pexpire(key, Duration.ofSeconds(30));
+        redis.sortedSet(String.class).zadd(RelayNodeRegistry.NODES_KEY, System.currentTimeMillis(), other);
+        try (TurnTestClient late = TurnTestClient.udp(server())) {
+            late.credentials("test-secret-current", inAnHour(), "site-life", "redirected");
+            given().header("Authorization", TOKEN).post("/api/v1/admin/drain").then().statusCode(202);
+            try {
+                StunMessage answer = late.allocate();
+                assertEquals(ErrorCode.TRY_ALTERNATE, errorCode(answer), "a live node exists: redirect, not 508");
+                assertEquals(new InetSocketAddress("198.51.100.7", 3478),
+                        AlternateServer.decode(answer.attribute(AttributeType.ALTERNATE_SERVER).value()).address());
+            } finally {
+                given().header("Authorization", TOKEN).post("/api/v1/admin/resume").then().statusCode(200);
+            }
+        } finally {
+            redis.key().del(key);
+            redis.sortedSet(String.class).zrem(RelayNodeRegistry.NODES_KEY, other);
         }
     }
 }
