@@ -75,6 +75,26 @@ class InvariantsCanFailTest {
                 "readOnlyRootFilesystem is not set");
     }
 
+    @Test
+    void misspeltSettingInAConfigMap() {
+        expect(Overlays.PROD, o -> ((ObjectNode) configMap(o, "signaling-config").get("data"))
+                        .put("C2C_SIGNALING_RELAY_ULR", "http://relay-api:8070"),
+                "C2C_SIGNALING_RELAY_ULR is not a setting signaling-service documents");
+    }
+
+    @Test
+    void serviceTargetingAPortThePodsDoNotHave() {
+        expect(Overlays.DEV, o -> ((ObjectNode) find(o, "Service", "discovery").at("/spec/ports/0")).put("targetPort", "metrics"),
+                "Service discovery: targetPort metrics is not a container port of discovery");
+    }
+
+    @Test
+    void ingressToAServiceThatDoesNotExist() {
+        expect(Overlays.PROD, o -> ((ObjectNode) find(o, "Ingress", "signaling").at("/spec/rules/1/http/paths/0/backend/service"))
+                        .put("name", "frontdoor"),
+                "Ingress signaling: backend Service frontdoor does not exist");
+    }
+
     // ------------------------------------------------------------ drain
 
     @Test

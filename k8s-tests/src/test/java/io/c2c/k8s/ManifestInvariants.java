@@ -84,6 +84,10 @@ final class ManifestInvariants {
     private static final Pattern SECRET_NAME = Pattern.compile("SECRET|TOKEN|PASSWORD|CREDENTIAL|API_KEY");
     private static final Pattern VAR_REF = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Environment variables that configure the services (the rest, like JAVA_TOOL_OPTIONS or POD_IP, do not). */
+    private static final Pattern SETTING = Pattern.compile("^(C2C|QUARKUS|MP|KAFKA)_");
+    /** Quarkus built-in settings the manifests use that the services leave at their defaults (so not in their files). */
+    private static final Set<String> QUARKUS_BUILT_INS = Set.of("QUARKUS_HTTP_HOST", "QUARKUS_REDIS_PASSWORD");
 
     private final Expectations expect;
     private final List<String> violations = new ArrayList<>();
@@ -97,6 +101,7 @@ final class ManifestInvariants {
     private final List<NetworkPolicy> policies = new ArrayList<>();
     private final List<JsonNode> custom = new ArrayList<>();
     private final List<HorizontalPodAutoscaler> hpas = new ArrayList<>();
+    private final List<HasMetadata> ingresses = new ArrayList<>();
 
     private record Workload(String kind, String name, PodTemplateSpec template) {
         Map<String, String> podLabels() {
@@ -121,6 +126,7 @@ final class ManifestInvariants {
         run.checkAutoscalers();
         run.checkTopics();
         run.checkMonitoring();
+        run.checkServicesAndIngresses();
         return List.copyOf(run.violations);
     }
 
@@ -170,6 +176,8 @@ final class ManifestInvariants {
             policies.add(n);
         } else if (object instanceof HorizontalPodAutoscaler h) {
             hpas.add(h);
+        } else if (object instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress i) {
+            ingresses.add(i);
         } else if (object instanceof Secret s) {
             boolean hasData = s.getData() != null && !s.getData().isEmpty();
             boolean hasStringData = s.getStringData() != null && !s.getStringData().isEmpty();
@@ -236,7 +244,14 @@ final class ManifestInvariants {
 
     private void checkPlatformContainer(Workload w, Container c, String module) {
         String at = w.kind + " " + w.name + " container " + c.getName() + " (" + module + ")";
-        ServiceConfig config = configs.get(module).withEnvironment(environment(at, c));
+        Map<String, String> env = environment(at, c);
+        ServiceConfig config = configs.get(module).withEnvironment(env);
+        for (String name : env.keySet()) {
+            if (SETTING.matcher(name).find() && !config.documents(name) && !QUARKUS_BUILT_INS.contains(name)) {
+                violations.add(at + ": " + name + " is not a setting " + module + " documents in its application.properties "
+                        + "(Quarkus would ignore it)");
+            }
+        }
         var pod = w.template.getSpec();
 
         // Ports: exactly the ones the service listens on, by its configuration.
@@ -651,6 +666,49 @@ final class ManifestInvariants {
                     }
                 } catch (IOException ex) {
                     violations.add("dashboard " + e.getKey() + ": not JSON: " + ex.getMessage());
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ Services and Ingresses
+
+    private void checkServicesAndIngresses() {
+        for (Service s : services.values()) {
+            String where = "Service " + s.getMetadata().getName();
+            List<Workload> selected = workloads.stream().filter(w -> Selectors.matches(s.getSpec().getSelector(), w.podLabels())).toList();
+            if (selected.isEmpty()) {
+                violations.add(where + ": selects no workload's pods");
+            }
+            for (ServicePort port : s.getSpec().getPorts()) {
+                IntOrString target = port.getTargetPort() != null ? port.getTargetPort() : new IntOrString(port.getPort());
+                for (Workload w : selected) {
+                    boolean found = w.template.getSpec().getContainers().stream().anyMatch(c -> {
+                        Integer resolved = resolvePort(target, c);
+                        return resolved != null && Objects.requireNonNullElse(c.getPorts(), List.<ContainerPort>of()).stream()
+                                .anyMatch(p -> p.getContainerPort().equals(resolved)
+                                        && Objects.requireNonNullElse(p.getProtocol(), "TCP").equals(Objects.requireNonNullElse(port.getProtocol(), "TCP")));
+                    });
+                    if (!found) {
+                        violations.add(where + ": targetPort " + (target.getStrVal() != null ? target.getStrVal() : target.getIntVal())
+                                + " is not a container port of " + w.name);
+                    }
+                }
+            }
+        }
+        for (HasMetadata object : ingresses) {
+            io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress = (io.fabric8.kubernetes.api.model.networking.v1.Ingress) object;
+            for (var rule : Objects.requireNonNullElse(ingress.getSpec().getRules(), List.<io.fabric8.kubernetes.api.model.networking.v1.IngressRule>of())) {
+                for (var path : rule.getHttp().getPaths()) {
+                    var backend = path.getBackend().getService();
+                    Service s = services.get(backend.getName());
+                    if (s == null) {
+                        violations.add("Ingress " + ingress.getMetadata().getName() + ": backend Service " + backend.getName() + " does not exist");
+                    } else if (s.getSpec().getPorts().stream().noneMatch(p -> backend.getPort().getName() != null
+                            ? backend.getPort().getName().equals(p.getName()) : Objects.equals(backend.getPort().getNumber(), p.getPort()))) {
+                        violations.add("Ingress " + ingress.getMetadata().getName() + ": Service " + backend.getName() + " has no port "
+                                + Objects.requireNonNullElse(backend.getPort().getName(), String.valueOf(backend.getPort().getNumber())));
+                    }
                 }
             }
         }

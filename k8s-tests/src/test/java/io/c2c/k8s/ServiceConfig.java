@@ -25,37 +25,66 @@ final class ServiceConfig {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^:}]+)(?::([^}]*))?}");
 
+    /** A documented but unset key in application.properties: a comment line {@code # some.key=...}. */
+    private static final Pattern COMMENTED_KEY = Pattern.compile("^#\\s*([a-z][a-z0-9.-]+)=", Pattern.MULTILINE);
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[:}]");
+
     private final String module;
     private final Map<String, String> properties;
     private final Map<String, String> environment;
+    private final java.util.Set<String> knownEnvironment;
 
-    private ServiceConfig(String module, Map<String, String> properties, Map<String, String> environment) {
+    private ServiceConfig(String module, Map<String, String> properties, Map<String, String> environment,
+                          java.util.Set<String> knownEnvironment) {
         this.module = module;
         this.properties = properties;
         this.environment = environment;
+        this.knownEnvironment = knownEnvironment;
     }
 
     /** The module's own properties, read from its sources (src/main/resources/application.properties). */
     static ServiceConfig of(String module) {
         Path file = Repo.path(module + "/src/main/resources/application.properties");
         Properties raw = new Properties();
+        String text;
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             raw.load(in);
+            text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + file, e);
         }
         Map<String, String> props = new HashMap<>();
+        java.util.Set<String> known = new java.util.HashSet<>();
         for (String key : raw.stringPropertyNames()) {
+            String plain = key.startsWith("%") ? key.substring(key.indexOf('.') + 1) : key;
+            known.add(envName(plain));
             if (!key.startsWith("%")) {
                 props.put(key, raw.getProperty(key));
             }
         }
-        return new ServiceConfig(module, props, Map.of());
+        Matcher commented = COMMENTED_KEY.matcher(text);
+        while (commented.find()) {
+            known.add(envName(commented.group(1)));
+        }
+        Matcher referenced = ENV_REFERENCE.matcher(text);
+        while (referenced.find()) {
+            known.add(referenced.group(1));
+        }
+        return new ServiceConfig(module, props, Map.of(), java.util.Set.copyOf(known));
+    }
+
+    /**
+     * Whether an environment variable names a setting this service documents in its application.properties (set,
+     * documented in a comment, or referenced as {@code ${NAME:...}}). Quarkus ignores unknown variables silently,
+     * so a misspelt name in a manifest would otherwise go unnoticed.
+     */
+    boolean documents(String environmentVariable) {
+        return knownEnvironment.contains(environmentVariable);
     }
 
     /** This configuration as a container with these environment variables sees it. */
     ServiceConfig withEnvironment(Map<String, String> env) {
-        return new ServiceConfig(module, properties, Map.copyOf(env));
+        return new ServiceConfig(module, properties, Map.copyOf(env), knownEnvironment);
     }
 
     String module() {
