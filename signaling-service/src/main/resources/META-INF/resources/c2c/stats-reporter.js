@@ -53,10 +53,16 @@ export class StatsReporter {
     this.stop();
     const tick = () => {
       this.report();
-      this.timer = this.clock.setTimeout(tick, this.intervalMs);
+      this.schedule(tick);
     };
-    this.timer = this.clock.setTimeout(tick, this.intervalMs);
+    this.schedule(tick);
     return this;
+  }
+
+  schedule(tick) {
+    this.timer = this.clock.setTimeout(tick, this.intervalMs);
+    // Under Node (tests, tools) a pending report must not keep the process alive; browsers have no unref.
+    this.timer?.unref?.();
   }
 
   stop() {
