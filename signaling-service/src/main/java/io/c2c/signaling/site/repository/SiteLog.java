@@ -126,7 +126,11 @@ public class SiteLog {
      *
      * @throws RegistryUnavailableException when the broker does not acknowledge within the write timeout
      */
-    public void write(String key, String type, byte[] value) {
+    /** Where a write landed in the topic. */
+    public record Written(int partition, long offset) {
+    }
+
+    public Written write(String key, String type, byte[] value) {
         KafkaProducer<String, byte[]> p = producer;
         if (p == null) {
             throw new RegistryUnavailableException("the registry is not started", null);
@@ -155,6 +159,7 @@ public class SiteLog {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return new Written(metadata.partition(), metadata.offset());
     }
 
     private void follow() {

@@ -8,6 +8,7 @@ import io.c2c.signaling.site.Owner;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,14 @@ public final class SiteStore {
     // Only touched by the applying thread: host -> (siteId -> verifiedAt) of every verified claim.
     private final Map<String, Map<String, Long>> verifiedClaims = new HashMap<>();
     private final Map<Integer, Long> nextOffsets = new HashMap<>();
+    // Whether each recent site record was taken or lost to a concurrent write of the same revision, so a writer
+    // learns the fate of its own record even when later writes have already replaced it.
+    private final Map<Long, Boolean> siteWriteOutcomes = new LinkedHashMap<>(256, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            return size() > 4096;
+        }
+    };
     private long skipped;
 
     /**
@@ -45,7 +54,8 @@ public final class SiteStore {
             if (key != null) {
                 String effectiveType = type != null ? type : SitesTopic.typeOfKey(key);
                 switch (effectiveType) {
-                    case SitesTopic.TYPE_SITE -> applySite(key, value == null ? null : SiteRecord.decode(value));
+                    case SitesTopic.TYPE_SITE -> siteWriteOutcomes.put(position(partition, offset),
+                            applySite(key, value == null ? null : SiteRecord.decode(value)));
                     case SitesTopic.TYPE_OWNER -> applyOwner(key.substring(SitesTopic.OWNER_PREFIX.length()),
                             value == null ? null : Owner.decode(value));
                     case SitesTopic.TYPE_MANIFEST -> applyManifest(key, value == null ? null : Manifest.decode(value));
@@ -60,6 +70,18 @@ public final class SiteStore {
             nextOffsets.merge(partition, offset + 1, Math::max);
             notifyAll();
         }
+    }
+
+    /**
+     * For a site record this view has applied recently: whether it was taken (true) or lost to a concurrent
+     * write of the same revision (false); null when the view does not remember it.
+     */
+    public synchronized Boolean siteWriteAccepted(int partition, long offset) {
+        return siteWriteOutcomes.get(position(partition, offset));
+    }
+
+    private static long position(int partition, long offset) {
+        return ((long) partition << 48) | offset;
     }
 
     /** Waits until the record at {@code offset} of {@code partition} has been applied; false on timeout. */
@@ -143,24 +165,26 @@ public final class SiteStore {
         return result;
     }
 
-    private void applySite(String siteId, SiteRecord site) {
+    /** Applies a site record or tombstone; false when it lost to a concurrent write of the same revision. */
+    private boolean applySite(String siteId, SiteRecord site) {
         SiteRecord previous = sites.get(siteId);
         if (site != null && !siteId.equals(site.siteId())) {
             skipped++;
-            return;
+            return false;
         }
         if (site != null && previous != null && site.revision() <= previous.revision()) {
-            return; // a stale or concurrent write lost; the writer notices and reports a conflict
+            return false; // a stale or concurrent write lost; the writer notices and reports a conflict
         }
         if (previous != null) {
             unindex(previous);
         }
         if (site == null) {
             sites.remove(siteId);
-            return;
+            return true;
         }
         sites.put(siteId, site);
         index(site);
+        return true;
     }
 
     private void index(SiteRecord site) {

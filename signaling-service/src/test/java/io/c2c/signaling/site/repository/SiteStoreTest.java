@@ -50,6 +50,22 @@ class SiteStoreTest {
     }
 
     @Test
+    void theFateOfEachSiteRecordIsRememberedEvenAfterLaterWritesReplacedIt() {
+        put(site("s1", "o1", 1, new DomainClaim("x.example", false, 0)));
+        long taken = offset;
+        put(site("s1", "o1", 2, new DomainClaim("a.example", false, 0)));
+        long lost = offset;
+        put(site("s1", "o1", 2, new DomainClaim("b.example", false, 0)));
+        long later = offset;
+        put(site("s1", "o1", 3, new DomainClaim("x.example", false, 0)));
+
+        assertEquals(Boolean.TRUE, store.siteWriteAccepted(0, taken), "taken, though revision 3 replaced it since");
+        assertEquals(Boolean.FALSE, store.siteWriteAccepted(0, lost), "same revision written second: lost");
+        assertEquals(Boolean.TRUE, store.siteWriteAccepted(0, later));
+        assertEquals(null, store.siteWriteAccepted(0, offset + 10), "never seen");
+    }
+
+    @Test
     void staleRevisionsAreIgnored() {
         put(site("s1", "o1", 2, new DomainClaim("new.example", true, 5)));
         put(site("s1", "o1", 1, new DomainClaim("old.example", true, 5)));
