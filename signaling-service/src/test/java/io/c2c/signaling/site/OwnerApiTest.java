@@ -42,6 +42,23 @@ class OwnerApiTest {
     }
 
     @Test
+    void aRotatedKeyReplacesTheOldOneAtOnceAndKeepsTheSites() {
+        String oldKey = Api.newOwner();
+        String siteId = Api.registerSite(oldKey, Api.freshDomain(), ORIGIN);
+        String ownerId = as(oldKey).get("/api/v1/owners/me").then().statusCode(200).extract().path("ownerId");
+
+        String newKey = as(oldKey).post("/api/v1/owners/me/key").then().statusCode(200)
+                .body("ownerId", equalTo(ownerId))
+                .body("apiKey", matchesPattern("c2c_[A-Za-z0-9_-]{43}"))
+                .extract().path("apiKey");
+
+        as(oldKey).get("/api/v1/owners/me").then().statusCode(401);
+        as(oldKey).post("/api/v1/owners/me/key").then().statusCode(401);
+        as(newKey).get("/api/v1/owners/me").then().statusCode(200).body("ownerId", equalTo(ownerId));
+        as(newKey).get("/api/v1/sites/" + siteId).then().statusCode(200);
+    }
+
+    @Test
     void missingMalformedOrUnknownKeysGet401Problems() {
         given().get("/api/v1/sites").then().statusCode(401)
                 .contentType("application/problem+json")

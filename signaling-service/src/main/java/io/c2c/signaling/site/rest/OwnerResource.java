@@ -87,4 +87,18 @@ public class OwnerResource {
         Owner owner = owners.authenticate(authorization);
         return new View(owner.ownerId(), owner.name(), owner.createdAt());
     }
+
+    @POST
+    @Path("/me/key")
+    @SecurityRequirement(name = "apiKey")
+    @Operation(summary = "Replace your API key", description = "Answers a new key (shown once); the key used for this "
+            + "call stops working at once. Use it when a key may have leaked, or on a schedule.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Created.class)))
+    @APIResponse(responseCode = "401", description = "Missing or unknown API key",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Created rotateKey(@HeaderParam("Authorization") String authorization) {
+        OwnerService.Created rotated = owners.rotateKey(owners.authenticate(authorization));
+        Owner owner = rotated.owner();
+        return new Created(owner.ownerId(), owner.name(), owner.createdAt(), rotated.apiKey());
+    }
 }

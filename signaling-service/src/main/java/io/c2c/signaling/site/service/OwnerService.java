@@ -36,6 +36,17 @@ public class OwnerService {
     }
 
     /**
+     * A new API key for {@code owner}; the old one stops working once the change is in the registry (before
+     * this returns, on this pod). Returned once, stored hashed, like the first.
+     */
+    public Created rotateKey(Owner owner) {
+        String apiKey = Secrets.token(API_KEY_PREFIX);
+        Owner rotated = new Owner(owner.ownerId(), owner.name(), Secrets.sha256Hex(apiKey), owner.createdAt());
+        log.write(SitesTopic.ownerKey(owner.ownerId()), SitesTopic.TYPE_OWNER, Owner.encode(rotated));
+        return new Created(rotated, apiKey);
+    }
+
+    /**
      * The owner holding the key in an {@code Authorization: Bearer <key>} header.
      *
      * @throws ProblemException 401 for a missing, malformed or unknown key (the same answer for all three)
