@@ -2,6 +2,7 @@ package io.c2c.relay.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -158,7 +159,11 @@ public interface RelayConfig {
     /** The internal HTTP API (ice-servers for signaling-service, admin calls). */
     interface Api {
 
-        /** Bearer token callers must present; there is no default on purpose. */
-        String internalToken();
+        /**
+         * Bearer tokens callers may present (comma-separated; there is no default on purpose). Several are accepted
+         * at once for rotation: add the new one, switch the callers, then remove the old one.
+         */
+        @WithName("internal-token")
+        List<String> internalTokens();
     }
 }

@@ -23,7 +23,7 @@ public class SecretsGuard {
         if (LaunchMode.current() != LaunchMode.NORMAL) {
             return;
         }
-        List<String> problems = problems(config.auth().secrets(), config.api().internalToken());
+        List<String> problems = problems(config.auth().secrets(), config.api().internalTokens());
         if (!problems.isEmpty()) {
             throw new IllegalStateException("refusing to start with unsafe secrets: " + String.join("; ", problems)
                     + " (set C2C_TURN_SECRETS and C2C_INTERNAL_TOKEN, e.g. from a Kubernetes Secret)");
@@ -31,7 +31,7 @@ public class SecretsGuard {
     }
 
     /** What is wrong with the configured secrets; names the setting, never the value. */
-    static List<String> problems(List<String> turnSecrets, String internalToken) {
+    static List<String> problems(List<String> turnSecrets, List<String> internalTokens) {
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < turnSecrets.size(); i++) {
             String secret = turnSecrets.get(i);
@@ -39,8 +39,10 @@ public class SecretsGuard {
                 problems.add("TURN secret #" + (i + 1) + " is a placeholder or shorter than " + MIN_SECRET_LENGTH);
             }
         }
-        if (unsafe(internalToken)) {
-            problems.add("the internal API token is a placeholder or shorter than " + MIN_SECRET_LENGTH);
+        for (int i = 0; i < internalTokens.size(); i++) {
+            if (unsafe(internalTokens.get(i))) {
+                problems.add("internal API token #" + (i + 1) + " is a placeholder or shorter than " + MIN_SECRET_LENGTH);
+            }
         }
         return problems;
     }

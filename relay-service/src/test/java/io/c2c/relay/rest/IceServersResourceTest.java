@@ -46,6 +46,9 @@ class IceServersResourceTest {
         given().get("/api/v1/ice-servers?site=s&peer=p").then().statusCode(401);
         given().header("Authorization", "Bearer wrong").get("/api/v1/ice-servers?site=s&peer=p").then().statusCode(401);
         given().header("Authorization", "test-internal-token").get("/api/v1/ice-servers?site=s&peer=p").then().statusCode(401);
+        // during a rotation both configured tokens are accepted (400: past authentication, into validation)
+        given().header("Authorization", "Bearer test-internal-token-next").get("/api/v1/ice-servers?site=s").then().statusCode(400);
+        given().header("Authorization", "Bearer test-internal-token-nex").get("/api/v1/ice-servers?site=s").then().statusCode(401);
     }
 
     @Test
