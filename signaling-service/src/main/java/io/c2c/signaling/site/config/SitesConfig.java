@@ -38,6 +38,39 @@ public interface SitesConfig {
 
     Proxy proxy();
 
+    ReverseProxy reverseProxy();
+
+    /**
+     * The reverse proxy for a verified site's own paths: every request the front door does not answer itself
+     * (other methods, paths outside the manifest, queries) goes to the site's registered origin, and only there.
+     */
+    interface ReverseProxy {
+
+        /** Largest request body passed to the origin (bytes); larger bodies get 413. */
+        @WithDefault("10485760")
+        long maxRequestBytes();
+
+        /** Largest response body passed back (bytes); a longer one is cut by resetting the stream. */
+        @WithDefault("1073741824")
+        long maxResponseBytes();
+
+        /** Longest wait for the origin's response head once the request body is sent; then 504. */
+        @WithDefault("30s")
+        Duration responseTimeout();
+
+        /** Longest pause in either body (the visitor's upload or the origin's download) before giving up. */
+        @WithDefault("30s")
+        Duration idleTimeout();
+
+        /** Forwarded requests in flight on this pod; more get 503. */
+        @WithDefault("512")
+        int maxConcurrent();
+
+        /** Pooled connections per origin address. */
+        @WithDefault("64")
+        int maxConnectionsPerOrigin();
+    }
+
     /** The origin fallback proxy {@code GET /_c2c/origin/<path>}. */
     interface Proxy {
 

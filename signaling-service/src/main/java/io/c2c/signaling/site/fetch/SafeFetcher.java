@@ -144,6 +144,17 @@ public class SafeFetcher {
      * checked address itself, so DNS cannot change between check and connect). Blocking: resolves the host.
      */
     public RequestOptions pinnedGet(URI url, long timeoutMs, HostResolver resolver) throws FetchException {
+        return pinned(HttpMethod.GET, url, timeoutMs, resolver)
+                .addHeader("User-Agent", "c2c-collect/0.1")
+                .addHeader("Accept-Encoding", "identity");
+    }
+
+    /**
+     * Options for a {@code method} request to {@code url} (path and query taken raw) connecting only to a checked
+     * address of its host, with no headers but Host; the reverse proxy adds the visitor's. Blocking: resolves.
+     */
+    public RequestOptions pinned(HttpMethod method, URI url, long timeoutMs, HostResolver resolver)
+            throws FetchException {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if ((!scheme.equals("http") && !scheme.equals("https")) || url.getHost() == null) {
             throw new FetchException(FetchException.Kind.INVALID_URL, "not an http(s) URL");
@@ -167,7 +178,7 @@ public class SafeFetcher {
         String pathAndQuery = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
                 + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
         return new RequestOptions()
-                .setMethod(HttpMethod.GET)
+                .setMethod(method)
                 .setHost(host)
                 .setPort(port)
                 .setSsl(tls)
@@ -175,9 +186,7 @@ public class SafeFetcher {
                 .setServer(SocketAddress.inetSocketAddress(port, target.getHostAddress()))
                 .setFollowRedirects(false)
                 .setConnectTimeout(Math.min(timeoutMs, config.connectTimeout().toMillis()))
-                .setIdleTimeout(timeoutMs)
-                .addHeader("User-Agent", "c2c-collect/0.1")
-                .addHeader("Accept-Encoding", "identity");
+                .setIdleTimeout(timeoutMs);
     }
 
     /** The shared outbound client (no redirects, bounded pool); only use it with {@link #pinnedGet} options. */

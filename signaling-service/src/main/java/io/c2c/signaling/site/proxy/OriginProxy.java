@@ -8,7 +8,7 @@ import io.c2c.signaling.site.config.SitesConfig;
 import io.c2c.signaling.site.fetch.FetchException;
 import io.c2c.signaling.site.fetch.SafeFetcher;
 import io.c2c.signaling.site.repository.SiteLog;
-import io.c2c.signaling.site.validation.SiteValidator;
+import io.c2c.signaling.site.validation.UrlPaths;
 import io.c2c.contracts.ContractJson;
 import io.c2c.signaling.site.rest.Problem;
 import io.quarkus.runtime.StartupEvent;
@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The origin fallback: {@code GET /_c2c/origin/<path>} on a verified site's host streams that file from the site's
  * registered origin, so the service worker and the first peers have a source. It is not an open proxy: the target
- * is always the registered origin plus a path that is in one of the site's retained manifests (plain paths only:
- * no dot segments, no escapes, no absolute URLs), the origin's address is checked and pinned by
+ * is always the registered origin plus a path that is in one of the site's retained manifests (in the canonical
+ * form of {@link UrlPaths}: no dot segments, encoded slashes or absolute URLs), the origin's address is checked and pinned by
  * {@link SafeFetcher}, redirects are never followed, and responses are bounded in size and idle time.
  * {@code Range}, {@code If-Range} and validators are forwarded, so range requests work when the origin supports them.
  */
@@ -76,12 +76,15 @@ public class OriginProxy {
             return;
         }
         String rawPath = ctx.request().path();
-        String path = rawPath.length() <= PREFIX.length() ? "" : rawPath.substring(PREFIX.length());
-        if (ctx.request().query() != null || SiteValidator.pathProblem(path, ManifestFile.MAX_PATH_LENGTH) != null) {
-            problem(ctx, 400, "invalid-path", "Invalid path",
-                    "the origin proxy takes plain paths only (no query, dot segments, escapes or absolute URLs)");
+        UrlPaths.Result canonical = UrlPaths.canonical(
+                rawPath.length() <= PREFIX.length() ? "" : rawPath.substring(PREFIX.length()),
+                ManifestFile.MAX_PATH_LENGTH);
+        if (ctx.request().query() != null || !canonical.ok()) {
+            problem(ctx, 400, "invalid-path", "Invalid path", "the origin proxy takes a path only (no query, dot "
+                    + "segments, encoded slashes, control characters, invalid UTF-8 or absolute URLs)");
             return;
         }
+        String path = canonical.path();
         if (!inManifest(site.siteId(), path)) {
             problem(ctx, 404, "not-in-manifest", "Not in manifest", "the path is not in the site's manifest");
             return;
