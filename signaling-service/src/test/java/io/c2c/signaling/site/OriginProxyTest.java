@@ -121,6 +121,35 @@ class OriginProxyTest {
         }
     }
 
+    @Test
+    void escapedPathsAreCollectedInCanonicalFormAndServed() throws Exception {
+        String owner = Api.newOwner();
+        String host = Api.freshDomain();
+        SitesTestResource.originFile("/esc/a b.png", "space".getBytes(StandardCharsets.UTF_8));
+        SitesTestResource.originFile("/esc/caf\u00e9.html", "<p>caf\u00e9</p>".getBytes(StandardCharsets.UTF_8));
+        String siteId = Api.verifyByDns(owner, Api.registerSite(owner, host, SitesTestResource.origin().url() + "/esc"),
+                host);
+        // typed, escaped in lower case, and an invalid escape: the first two are the same canonical paths
+        as(owner).body(Map.of("paths", List.of("/a b.png", "/caf%c3%a9.html", "/x%2Fy", "/bad%C3%28")))
+                .post("/api/v1/sites/" + siteId + "/collect").then().statusCode(200)
+                .body("filesCollected", equalTo(2))
+                .body("errors.path", org.hamcrest.Matchers.containsInAnyOrder("/x%2Fy", "/bad%C3%28"))
+                .body("errors.error", org.hamcrest.Matchers.everyItem(equalTo("invalid-path")));
+        String manifestId = as(owner).get("/api/v1/sites/" + siteId).then().extract().path("manifestId");
+        as(owner).get("/api/v1/sites/" + siteId + "/manifests/" + manifestId).then().statusCode(200)
+                .body("files.path", org.hamcrest.Matchers.contains("/a%20b.png", "/caf%C3%A9.html"));
+        String previousDomain = domain;
+        domain = host;
+        try {
+            assertTrue(raw("/_c2c/origin/a%20b.png").endsWith("space"));
+            assertTrue(raw("/_c2c/origin/caf%C3%A9.html").startsWith("HTTP/1.1 200"));
+            assertTrue(raw("/_c2c/origin/caf%c3%a9.html").startsWith("HTTP/1.1 200"), "same path, other case");
+            assertTrue(raw("/_c2c/origin/caf%C3%28.html").startsWith("HTTP/1.1 400"), "invalid UTF-8");
+        } finally {
+            domain = previousDomain;
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "/_c2c/origin/../../etc/passwd",

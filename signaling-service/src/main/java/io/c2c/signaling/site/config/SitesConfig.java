@@ -38,6 +38,16 @@ public interface SitesConfig {
 
     Proxy proxy();
 
+    Idempotency idempotency();
+
+    /** {@code Idempotency-Key} on site creation: a retried request creates one site, not two. */
+    interface Idempotency {
+
+        /** How long a key is remembered (per owner); a retry after that may no longer be recognized. */
+        @WithDefault("24h")
+        Duration retention();
+    }
+
     ReverseProxy reverseProxy();
 
     /**
