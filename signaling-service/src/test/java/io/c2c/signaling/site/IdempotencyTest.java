@@ -103,7 +103,7 @@ class IdempotencyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"has space", "tab\there", "caf\u00e9", "quote\"d", "del\u007f"})
+    @ValueSource(strings = {"has space", "tab\there", "caf\u00e9", "a,b c"})
     void malformedKeysAre400(String key) {
         String owner = Api.newOwner();
         as(owner).header("Idempotency-Key", key)

@@ -195,9 +195,24 @@ public interface SitesConfig {
         @WithDefault("900000")
         int maxManifestBytes();
 
-        /** Manifest versions kept per site (the newest first); older ones are deleted from the topic. */
-        @WithDefault("3")
+        /**
+         * Most manifest versions kept per site, the current one included, whatever their use (bounds memory);
+         * below it, a superseded version is kept until unused for {@link #unusedManifestGrace()}.
+         */
+        @WithDefault("5")
         int retainedManifests();
+
+        /** How long a superseded manifest version stays after its last use by a visitor (or its supersession). */
+        @WithDefault("1h")
+        Duration unusedManifestGrace();
+
+        /** Each pod records a version's use in Redis at most once per this interval. */
+        @WithDefault("60s")
+        Duration manifestUseInterval();
+
+        /** How often every pod deletes the versions that are due (after each collect too). */
+        @WithDefault("5m")
+        Duration retentionSweepInterval();
 
         /** Collect runs at once on this pod; more get 503. */
         @WithDefault("2")

@@ -8,6 +8,7 @@ import io.c2c.signaling.site.config.SitesConfig;
 import io.c2c.signaling.site.fetch.FetchException;
 import io.c2c.signaling.site.fetch.SafeFetcher;
 import io.c2c.signaling.site.repository.SiteLog;
+import io.c2c.signaling.site.service.ManifestRetention;
 import io.c2c.signaling.site.validation.UrlPaths;
 import io.c2c.contracts.ContractJson;
 import io.c2c.signaling.site.rest.Problem;
@@ -50,10 +51,13 @@ public class OriginProxy {
     private final SiteLog log;
     private final SafeFetcher fetcher;
     private final SitesConfig config;
+    private final ManifestRetention retention;
     private final Semaphore inFlight;
 
-    public OriginProxy(SiteRegistry registry, SiteLog log, SafeFetcher fetcher, SitesConfig config) {
+    public OriginProxy(SiteRegistry registry, SiteLog log, SafeFetcher fetcher, SitesConfig config,
+                       ManifestRetention retention) {
         this.registry = registry;
+        this.retention = retention;
         this.log = log;
         this.fetcher = fetcher;
         this.config = config;
@@ -89,6 +93,7 @@ public class OriginProxy {
             problem(ctx, 404, "not-in-manifest", "Not in manifest", "the path is not in the site's manifest");
             return;
         }
+        retention.usedPath(site, path);
         if (!inFlight.tryAcquire()) {
             ctx.response().putHeader("Retry-After", "1");
             problem(ctx, 503, "busy", "Busy", "too many origin requests in flight");

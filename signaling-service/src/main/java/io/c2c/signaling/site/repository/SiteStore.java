@@ -159,6 +159,17 @@ public final class SiteStore {
         return result;
     }
 
+    /** Ids of the sites holding more than one manifest version (the candidates for retention). */
+    public List<String> sitesWithOldManifests() {
+        List<String> result = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Manifest>> entry : manifestsBySite.entrySet()) {
+            if (entry.getValue().size() > 1) {
+                result.add(entry.getKey());
+            }
+        }
+        return result;
+    }
+
     /** The site's stored manifest versions, newest first. */
     public List<Manifest> manifestsOf(String siteId) {
         List<Manifest> result = new ArrayList<>(manifestsBySite.getOrDefault(siteId, Map.of()).values());

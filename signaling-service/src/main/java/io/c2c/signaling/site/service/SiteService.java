@@ -42,16 +42,18 @@ public class SiteService {
     private final SiteValidator validator;
     private final OwnershipVerifier verifier;
     private final Collector collector;
+    private final ManifestRetention retention;
     private final SitesConfig config;
     private final Set<String> collecting = ConcurrentHashMap.newKeySet();
     private final Semaphore collectSlots;
 
     public SiteService(SiteLog log, SiteValidator validator, OwnershipVerifier verifier, Collector collector,
-                       SitesConfig config) {
+                       ManifestRetention retention, SitesConfig config) {
         this.log = log;
         this.validator = validator;
         this.verifier = verifier;
         this.collector = collector;
+        this.retention = retention;
         this.config = config;
         this.collectSlots = new Semaphore(config.collect().maxConcurrent());
     }
@@ -111,9 +113,9 @@ public class SiteService {
                 .substring(0, 32);
         String requestHash = Secrets.sha256Hex(new String(ContractJson.toBytes(valid), StandardCharsets.UTF_8));
         long now = System.currentTimeMillis();
-        long retention = config.idempotency().retention().toMillis();
+        long keyRetention = config.idempotency().retention().toMillis();
         IdempotencyRecord remembered = store().idempotency(siteId)
-                .filter(r -> r.ownerId().equals(owner.ownerId()) && r.createdAt() + retention > now).orElse(null);
+                .filter(r -> r.ownerId().equals(owner.ownerId()) && r.createdAt() + keyRetention > now).orElse(null);
         Optional<SiteRecord> existing = store().site(siteId);
         if (remembered != null) {
             if (!remembered.requestHash().equals(requestHash)) {
@@ -139,7 +141,7 @@ public class SiteService {
         if (remembered == null) {
             log.write(IdempotencyRecord.key(siteId), IdempotencyRecord.TYPE, IdempotencyRecord.encode(
                     new IdempotencyRecord(siteId, owner.ownerId(), requestHash, now, false)));
-            pruneExpiredKeys(owner, now, retention);
+            pruneExpiredKeys(owner, now, keyRetention);
         }
         List<DomainClaim> claims = new ArrayList<>();
         for (String domain : valid.domains()) {
@@ -182,9 +184,9 @@ public class SiteService {
     }
 
     /** Tombstones the owner's keys older than the retention: the topic keeps no key forever. */
-    private void pruneExpiredKeys(Owner owner, long now, long retention) {
+    private void pruneExpiredKeys(Owner owner, long now, long keyRetention) {
         for (IdempotencyRecord old : store().idempotencyOf(owner.ownerId())) {
-            if (old.createdAt() + retention <= now) {
+            if (old.createdAt() + keyRetention <= now) {
                 log.write(IdempotencyRecord.key(old.siteId()), IdempotencyRecord.TYPE, null);
             }
         }
@@ -337,14 +339,7 @@ public class SiteService {
             writeSite(next(current, current.domains(), current.origin(), current.settings(), manifest.manifestId(),
                     current.webhookSecretHash()));
         }
-        List<Manifest> versions = store().manifestsOf(siteId);
-        int keep = Math.max(1, config.collect().retainedManifests());
-        for (int i = 0; i < versions.size(); i++) {
-            Manifest old = versions.get(i);
-            if (i >= keep && !old.manifestId().equals(manifest.manifestId())) {
-                log.write(SitesTopic.manifestKey(siteId, old.manifestId()), SitesTopic.TYPE_MANIFEST, null);
-            }
-        }
+        retention.sweep(siteId, System.currentTimeMillis());
     }
 
     /** Marks {@code domain} unverified on every other site that had it verified. */
