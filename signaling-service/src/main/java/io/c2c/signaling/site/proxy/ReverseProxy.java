@@ -52,7 +52,8 @@ public class ReverseProxy {
     private static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
     /** RFC 9110 §7.6.1 plus the non-standard ones proxies traditionally treat as hop-by-hop. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
-            "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
+            "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
+            "http2-settings");
     /** Set by this proxy itself, never taken from the visitor (Expect is answered here, not by the origin). */
     private static final Set<String> REQUEST_OWN = Set.of("host", "expect", "x-forwarded-for", "x-forwarded-proto",
             "x-forwarded-host", "via", "content-length");
@@ -116,6 +117,12 @@ public class ReverseProxy {
             problem(ctx, 400, "invalid-length", "Invalid Content-Length", "malformed Content-Length");
             return;
         }
+        if (declared >= 0 && request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+            // RFC 9112 §6.1: both framings at once is how requests are smuggled; never pass such a message on
+            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+            problem(ctx, 400, "invalid-length", "Invalid framing", "Content-Length and Transfer-Encoding together");
+            return;
+        }
         if (declared > config.maxRequestBytes()) {
             discardBody(ctx);
             tooLarge(ctx);
@@ -136,8 +143,10 @@ public class ReverseProxy {
                         config.responseTimeout().toMillis(), SafeFetcher::systemResolve), false)
                 .onComplete(result -> {
                     if (result.failed()) {
-                        exchange.fail(502, "origin-refused", result.cause() instanceof FetchException fetch
-                                ? fetch.getMessage() : "the origin cannot be reached from here");
+                        // the kind only: the visitor learns nothing about the origin's name or addresses
+                        exchange.fail(502, "origin-refused", "the site's origin cannot be reached from here ("
+                                + (result.cause() instanceof FetchException fetch ? fetch.kind().code() : "error")
+                                + ")");
                         return;
                     }
                     exchange.start(result.result().setURI(pathAndQuery).setIdleTimeout(-1));
@@ -215,6 +224,11 @@ public class ReverseProxy {
                 sentBytes += buffer.length();
                 if (sentBytes > config.maxRequestBytes()) {
                     tooLargeInFlight();
+                    return;
+                }
+                if (declaredLength >= 0 && sentBytes > declaredLength) {
+                    // more than announced would spill into the origin connection's next request
+                    fail(400, "invalid-length", "the body is longer than its Content-Length");
                     return;
                 }
                 arm(config.idleTimeout().toMillis());
@@ -390,7 +404,7 @@ public class ReverseProxy {
                 ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
             }
             problem(ctx, status, slug, status == 504 ? "Gateway timeout" : status == 408 ? "Request timeout"
-                    : "Bad gateway", detail);
+                    : status == 400 ? "Bad request" : "Bad gateway", detail);
         }
 
         private void abort() {

@@ -8,6 +8,7 @@ import io.c2c.contracts.site.DomainClaim;
 import io.c2c.contracts.site.Manifest;
 import io.c2c.contracts.site.SiteRecord;
 import io.c2c.contracts.site.SitesTopic;
+import io.c2c.signaling.site.IdempotencyRecord;
 import io.c2c.signaling.site.Owner;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -47,6 +48,33 @@ class SiteStoreTest {
 
         put(site("s1", "o1", 2, new DomainClaim("a.example", false, 0)));
         assertEquals(Optional.empty(), store.siteByHost("a.example"));
+    }
+
+    @Test
+    void idempotencyRecordsAreIndexedByOwnerReplacedAndTombstoned() {
+        String hash = "a".repeat(64);
+        IdempotencyRecord first = new IdempotencyRecord("s1", "o1", hash, 10, false);
+        store.apply(IdempotencyRecord.key("s1"), IdempotencyRecord.TYPE, IdempotencyRecord.encode(first), 0, offset++);
+        store.apply(IdempotencyRecord.key("s2"), IdempotencyRecord.TYPE,
+                IdempotencyRecord.encode(new IdempotencyRecord("s2", "o2", hash, 10, false)), 0, offset++);
+        assertEquals(first, store.idempotency("s1").orElseThrow());
+        assertEquals(List.of(first), store.idempotencyOf("o1"));
+
+        store.apply(IdempotencyRecord.key("s1"), IdempotencyRecord.TYPE, IdempotencyRecord.encode(first.deleted()),
+                0, offset++);
+        assertTrue(store.idempotency("s1").orElseThrow().siteDeleted());
+        store.apply(IdempotencyRecord.key("s1"), IdempotencyRecord.TYPE, null, 0, offset++);
+        assertEquals(Optional.empty(), store.idempotency("s1"));
+        assertEquals(List.of(), store.idempotencyOf("o1"));
+        assertEquals(1, store.idempotencyOf("o2").size());
+
+        // a record stored under another site's key is refused, not indexed
+        long skipped = store.skippedRecords();
+        store.apply(IdempotencyRecord.key("s9"), IdempotencyRecord.TYPE, IdempotencyRecord.encode(first), 0, offset++);
+        store.apply(IdempotencyRecord.key("s8"), IdempotencyRecord.TYPE, "{not json".getBytes(StandardCharsets.UTF_8),
+                0, offset++);
+        assertEquals(skipped + 2, store.skippedRecords());
+        assertEquals(Optional.empty(), store.idempotency("s9"));
     }
 
     @Test
