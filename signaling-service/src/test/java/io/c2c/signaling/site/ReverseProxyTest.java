@@ -48,6 +48,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ReverseProxyTest {
 
     private static final AtomicInteger HITS = new AtomicInteger();
+    private static final AtomicInteger OUTSIDE_BASE = new AtomicInteger();
     private static final CountDownLatch RELEASE_SLOW = new CountDownLatch(1);
     private static HttpServer origin;
     private static ExecutorService originThreads;
@@ -65,6 +66,7 @@ class ReverseProxyTest {
         origin.createContext("/base/", ReverseProxyTest::handle);
         origin.createContext("/", exchange -> {
             HITS.incrementAndGet();
+            OUTSIDE_BASE.incrementAndGet();
             try (exchange) {
                 exchange.sendResponseHeaders(418, -1); // outside the base path: must never be reached
             }
@@ -311,6 +313,31 @@ class ReverseProxyTest {
         int status = Integer.parseInt(response.substring(9, 12));
         assertTrue(status == 400 || status == 404 || status == 405, line + " -> " + response);
         assertEquals(before, HITS.get(), line + " reached the origin");
+    }
+
+    @Test
+    void fuzzedRequestTargetsNeverFailTheServerAndNeverLeaveTheBasePath() throws Exception {
+        ensureSite();
+        Random random = new Random(1126);
+        String[] pieces = {"/", "..", ".", "%2e", "%2E%2e", "%2f", "%5c", "\\", "%00", "%", "%zz", "%C3%A9", "%C3",
+            "a", "base", "?", "#", "//", "http:", "@", ":", ";", "%25", "~", "+", "&x=", "=", "127.0.0.1"};
+        String[] methods = {"GET", "POST", "PUT", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "PROPFIND"};
+        int outsideBefore = OUTSIDE_BASE.get();
+        for (int n = 0; n < 150; n++) {
+            StringBuilder target = new StringBuilder(random.nextInt(10) == 0 ? "" : "/");
+            int parts = 1 + random.nextInt(6);
+            for (int k = 0; k < parts; k++) {
+                target.append(pieces[random.nextInt(pieces.length)]);
+            }
+            String method = methods[random.nextInt(methods.length)];
+            String request = method + " " + target + " HTTP/1.1\r\nHost: " + domain + "\r\nContent-Length: 0\r\n"
+                    + "Connection: close\r\n\r\n";
+            String response = raw(request);
+            assertTrue(response.startsWith("HTTP/1.1 "), request + " -> " + response);
+            int status = Integer.parseInt(response.substring(9, 12));
+            assertTrue(status < 500, request + " -> " + response.lines().findFirst().orElse(""));
+        }
+        assertEquals(outsideBefore, OUTSIDE_BASE.get(), "a request reached the origin outside the base path");
     }
 
     @Test
