@@ -161,6 +161,8 @@ public class ReverseProxy {
         private final long declaredLength;
         private HttpClientRequest upstream;
         private long timer = -1;
+        private long timerFiresAt;
+        private long deadline;
         private long sentBytes;
         private long receivedBytes;
         private boolean requestEnded;
@@ -348,13 +350,36 @@ public class ReverseProxy {
             out.putHeader("Via", via == null || via.isBlank() ? VIA : via + ", " + VIA);
         }
 
+        /**
+         * Moves the deadline to {@code millis} from now. Called for every body chunk, so it only writes a field; the
+         * one timer is replaced only when the deadline comes earlier than it fires, and otherwise re-checks.
+         */
         private void arm(long millis) {
-            if (timer >= 0) {
-                vertx.cancelTimer(timer);
+            long now = System.nanoTime();
+            deadline = now + millis * 1_000_000L;
+            if (timer < 0 || deadline < timerFiresAt) {
+                if (timer >= 0) {
+                    vertx.cancelTimer(timer);
+                }
+                schedule(now, millis);
             }
-            timer = vertx.setTimer(Math.max(1, millis), id -> {
+        }
+
+        private void schedule(long now, long millis) {
+            long delay = Math.max(1, millis);
+            timerFiresAt = now + delay * 1_000_000L;
+            timer = vertx.setTimer(delay, id -> {
                 timer = -1;
-                onTimeout();
+                if (done) {
+                    return;
+                }
+                long now2 = System.nanoTime();
+                long leftMillis = (deadline - now2 + 999_999L) / 1_000_000L;
+                if (leftMillis > 0) {
+                    schedule(now2, leftMillis);
+                } else {
+                    onTimeout();
+                }
             });
         }
 
