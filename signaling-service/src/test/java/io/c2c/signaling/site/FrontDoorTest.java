@@ -62,6 +62,8 @@ class FrontDoorTest {
                 .header("Allow", "GET, HEAD").header("Via", "1.1 c2c");
         given().header("Host", domain).get("/later.txt").then().statusCode(200).body(equalTo(LATER));
         given().header("Host", domain).get("/missing.txt").then().statusCode(404);
+        given().header("Host", domain).head("/later.txt").then().statusCode(200)
+                .header("Content-Length", String.valueOf(LATER.length())).body(equalTo(""));
 
         given().header("Host", domain).get("/_c2c/bootstrap").then().statusCode(200)
                 .body("siteId", equalTo(siteId))

@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.PreDestroy;
@@ -119,7 +120,7 @@ public class ReverseProxy {
         }
         if (declared >= 0 && request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
             // RFC 9112 §6.1: both framings at once is how requests are smuggled; never pass such a message on
-            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+            closeAfterResponse(ctx);
             problem(ctx, 400, "invalid-length", "Invalid framing", "Content-Length and Transfer-Encoding together");
             return;
         }
@@ -174,6 +175,7 @@ public class ReverseProxy {
             this.site = site;
             this.declaredLength = declaredLength;
             ctx.response().closeHandler(v -> abort());
+            arm(config.idleTimeout().toMillis()); // also bounds resolving the origin's name
         }
 
         void start(RequestOptions options) {
@@ -392,7 +394,7 @@ public class ReverseProxy {
             } else if (requestEnded || upstream == null) {
                 fail(504, "origin-timeout", "the origin did not answer in time");
             } else {
-                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+                closeAfterResponse(ctx);
                 fail(408, "request-timeout", "the request body stopped arriving");
             }
         }
@@ -426,7 +428,7 @@ public class ReverseProxy {
             }
             if (!requestEnded) {
                 // the unread rest of the visitor's body must not be taken for the next request
-                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+                closeAfterResponse(ctx);
             }
             problem(ctx, status, slug, status == 504 ? "Gateway timeout" : status == 408 ? "Request timeout"
                     : status == 400 ? "Bad request" : "Bad gateway", detail);
@@ -580,6 +582,13 @@ public class ReverseProxy {
         request.exceptionHandler(e -> vertx.cancelTimer(timer));
         request.endHandler(v -> vertx.cancelTimer(timer));
         request.resume();
+    }
+
+    /** Asks for the connection to close after this response (HTTP/1.x only: HTTP/2 has no Connection header). */
+    private static void closeAfterResponse(RoutingContext ctx) {
+        if (ctx.request().version() != HttpVersion.HTTP_2) {
+            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        }
     }
 
     private static void tooLarge(RoutingContext ctx) {
