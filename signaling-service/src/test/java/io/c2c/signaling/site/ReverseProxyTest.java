@@ -106,6 +106,31 @@ class ReverseProxyTest {
                     exchange.sendResponseHeaders(303, -1);
                     return;
                 }
+                case "/base/stall-body" -> {
+                    // the head and part of the body, then nothing: the proxy's idle bound must cut it
+                    exchange.sendResponseHeaders(200, 1000);
+                    OutputStream o = exchange.getResponseBody();
+                    o.write(new byte[100]);
+                    o.flush();
+                    try {
+                        RELEASE_SLOW.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return;
+                }
+                case "/base/huge" -> {
+                    exchange.sendResponseHeaders(200, 0); // chunked, no length to refuse up front
+                    try (OutputStream o = exchange.getResponseBody()) {
+                        byte[] block = new byte[64 * 1024];
+                        for (int i = 0; i < 5 * 16; i++) { // 5 MiB, more than the test bound of 4 MiB
+                            o.write(block);
+                        }
+                    } catch (IOException cut) {
+                        // expected: the proxy resets the stream at its bound
+                    }
+                    return;
+                }
                 case "/base/slow" -> {
                     try {
                         RELEASE_SLOW.await(20, TimeUnit.SECONDS);
@@ -273,6 +298,49 @@ class ReverseProxyTest {
                 .contentType("application/problem+json").body("title", equalTo("Gateway timeout"));
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
         assertTrue(seconds < 15, "took " + seconds + " s");
+    }
+
+    @Test
+    void stalledBodiesAndOverlongResponsesAreCut() throws Exception {
+        ensureSite();
+        long started = System.nanoTime();
+        // Both stalls at once: each waits for the idle bound (5 s in tests).
+        var stalledDownload = java.util.concurrent.CompletableFuture.supplyAsync(() -> rawOrCut(
+                "GET /stall-body HTTP/1.1\r\nHost: " + domain + "\r\n\r\n"));
+        var stalledUpload = java.util.concurrent.CompletableFuture.supplyAsync(() -> rawOrCut(
+                "POST /upload HTTP/1.1\r\nHost: " + domain + "\r\nContent-Length: 100\r\n\r\n0123456789"));
+        String download = stalledDownload.get(30, TimeUnit.SECONDS);
+        assertTrue(download.startsWith("HTTP/1.1 200"), download);
+        assertTrue(download.length() - download.indexOf("\r\n\r\n") - 4 < 1000, "the stalled body was cut");
+        String upload = stalledUpload.get(30, TimeUnit.SECONDS);
+        assertTrue(upload.startsWith("HTTP/1.1 408"), upload);
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+        assertTrue(seconds >= 4 && seconds < 20, "cut by the idle bound, took " + seconds + " s");
+
+        // A response longer than max-response-bytes (4 MiB in tests) is cut, never delivered whole.
+        String huge = rawOrCut("GET /huge HTTP/1.1\r\nHost: " + domain + "\r\n\r\n");
+        assertTrue(huge.startsWith("HTTP/1.1 200"), huge.substring(0, Math.min(200, huge.length())));
+        assertTrue(huge.length() < 5 * 1024 * 1024, "got " + huge.length() + " bytes");
+        assertFalse(huge.endsWith("0\r\n\r\n"), "the chunked body must not end normally");
+    }
+
+    /** Sends {@code request} and reads everything until the server closes or resets (the bytes read so far). */
+    private String rawOrCut(String request) {
+        StringBuilder text = new StringBuilder();
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), app.getPort())) {
+            socket.setSoTimeout(25_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[65536];
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                text.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+            }
+        } catch (IOException reset) {
+            // a reset is one way of cutting: keep what came before it
+        }
+        return text.toString();
     }
 
     @Test

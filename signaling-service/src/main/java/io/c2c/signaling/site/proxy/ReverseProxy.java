@@ -584,10 +584,15 @@ public class ReverseProxy {
         request.resume();
     }
 
-    /** Asks for the connection to close after this response (HTTP/1.x only: HTTP/2 has no Connection header). */
+    /**
+     * Closes the connection once this response is written (HTTP/1.x only; on HTTP/2 the stream ends alone): the
+     * unread rest of the request must never be parsed as the next request, and the server would otherwise wait
+     * for a body that may never come.
+     */
     private static void closeAfterResponse(RoutingContext ctx) {
         if (ctx.request().version() != HttpVersion.HTTP_2) {
             ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+            ctx.response().endHandler(v -> ctx.request().connection().close());
         }
     }
 
