@@ -60,7 +60,8 @@ class IdempotencyTest {
         assertEquals(first.header("Location"), retry.header("Location"));
         assertEquals(first.<String>path("siteId"), retry.<String>path("siteId"));
         // the challenge tokens the owner may already have published are the same too
-        assertEquals(first.<String>path("domains[0].challenge.token"), retry.<String>path("domains[0].challenge.token"));
+        assertEquals(first.<String>path("domains[0].challenge.token"),
+                retry.<String>path("domains[0].challenge.token"));
         // the same request written differently (case, trailing slash of the origin) is the same request
         Map<String, Object> sameMeaning = Map.of("domains", List.of(domain.toUpperCase() + "."),
                 "origin", "HTTPS://origin.example.org/");

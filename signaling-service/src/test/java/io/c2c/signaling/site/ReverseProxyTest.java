@@ -145,8 +145,8 @@ class ReverseProxyTest {
             }
             byte[] body = exchange.getRequestBody().readAllBytes();
             out.set("X-Echo-Method", exchange.getRequestMethod());
-            out.set("X-Echo-Uri", exchange.getRequestURI().getRawPath()
-                    + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+            String query = exchange.getRequestURI().getRawQuery();
+            out.set("X-Echo-Uri", exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query));
             out.set("X-Echo-Headers", exchange.getRequestHeaders().keySet().stream()
                     .map(h -> h.toLowerCase(Locale.ROOT)).sorted().collect(Collectors.joining(",")));
             for (String name : List.of("Host", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Via",

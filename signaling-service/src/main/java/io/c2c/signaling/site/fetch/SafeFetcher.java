@@ -49,6 +49,8 @@ public class SafeFetcher {
     public record Response(URI url, int status, String contentType, long bytes, List<URI> redirects) {
     }
 
+    private static final long DISCARD_LIMIT = 64 * 1024;
+
     private final AddressPolicy policy;
     private final SitesConfig.Fetch config;
     private final HttpClient client;
@@ -194,6 +196,22 @@ public class SafeFetcher {
         return client;
     }
 
+    /**
+     * Drops an unwanted answer's body: a small one is read to its end, so the connection goes back to the pool
+     * intact; a large one is cut. Never {@code reset()} an answer that may already be complete: its connection may
+     * be back in the pool and serving another request, which the reset would break.
+     */
+    public static void discardBody(HttpClientRequest request, HttpClientResponse response) {
+        long[] seen = {0};
+        response.exceptionHandler(e -> { });
+        response.handler(buffer -> {
+            seen[0] += buffer.length();
+            if (seen[0] > DISCARD_LIMIT) {
+                request.reset();
+            }
+        });
+    }
+
     private static String host(URI uri) {
         return uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
     }
@@ -249,18 +267,18 @@ public class SafeFetcher {
         String contentType = response.getHeader("Content-Type");
         if (status >= 300 && status < 400 && status != 304) {
             String location = response.getHeader("Location");
-            // Complete first: reset() fires the stream's exception handler, which must find the result decided.
+            // Complete first: a reset fires the stream's exception handler, which must find the result decided.
             if (location == null || location.isBlank() || location.length() > 4096) {
                 result.complete(new Attempt(status, null, contentType, 0));
             } else {
                 result.complete(new Attempt(status, location, contentType, 0));
             }
-            request.reset();
+            discardBody(request, response);
             return;
         }
         if (status != 200) {
             result.complete(new Attempt(status, null, contentType, 0));
-            request.reset();
+            discardBody(request, response);
             return;
         }
         String length = response.getHeader("Content-Length");

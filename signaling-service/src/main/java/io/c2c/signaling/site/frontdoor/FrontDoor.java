@@ -88,7 +88,8 @@ public class FrontDoor {
             return;
         }
         HttpMethod method = ctx.request().method();
-        if ((method == HttpMethod.GET || method == HttpMethod.HEAD) && isNavigation(ctx) && isManifestPage(site.get(), ctx.request().path())) {
+        if ((method == HttpMethod.GET || method == HttpMethod.HEAD) && isNavigation(ctx)
+                && isManifestPage(site.get(), ctx.request().path())) {
             page(ctx, 200, shell);
             return;
         }

@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The origin fallback: {@code GET /_c2c/origin/<path>} on a verified site's host streams that file from the site's
  * registered origin, so the service worker and the first peers have a source. It is not an open proxy: the target
  * is always the registered origin plus a path that is in one of the site's retained manifests (in the canonical
- * form of {@link UrlPaths}: no dot segments, encoded slashes or absolute URLs), the origin's address is checked and pinned by
- * {@link SafeFetcher}, redirects are never followed, and responses are bounded in size and idle time.
+ * form of {@link UrlPaths}: no dot segments, encoded slashes or absolute URLs), the origin's address is checked
+ * and pinned by {@link SafeFetcher}, redirects are never followed, and responses are bounded in size and idle time.
  * {@code Range}, {@code If-Range} and validators are forwarded, so range requests work when the origin supports them.
  */
 @ApplicationScoped
@@ -138,7 +138,7 @@ public class OriginProxy {
     private void relay(RoutingContext ctx, HttpClientRequest request, HttpClientResponse response, Runnable release) {
         int status = response.statusCode();
         if (!PASSED_STATUSES.contains(status)) {
-            request.reset();
+            SafeFetcher.discardBody(request, response);
             release.run();
             problem(ctx, 502, "origin-status", "Bad gateway", status >= 300 && status < 400
                     ? "the origin answered with a redirect; the proxy never follows redirects"
@@ -172,7 +172,15 @@ public class OriginProxy {
         if (length == null) {
             out.setChunked(true);
         }
-        out.closeHandler(v -> request.reset());
+        AtomicBoolean upstreamEnded = new AtomicBoolean();
+        out.closeHandler(v -> {
+            // The visitor went away: stop the transfer, but never reset a finished exchange (its pooled
+            // connection may already carry another request). This replaces handle()'s close handler: release here.
+            if (!upstreamEnded.get()) {
+                request.reset();
+            }
+            release.run();
+        });
         AtomicLong sent = new AtomicLong();
         response.exceptionHandler(e -> out.reset());
         response.handler(buffer -> {
@@ -188,6 +196,7 @@ public class OriginProxy {
             }
         });
         response.endHandler(v -> {
+            upstreamEnded.set(true);
             if (!out.ended() && !out.closed()) {
                 out.end();
             }
