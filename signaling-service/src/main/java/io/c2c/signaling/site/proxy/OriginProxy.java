@@ -175,7 +175,8 @@ public class OriginProxy {
         AtomicBoolean upstreamEnded = new AtomicBoolean();
         out.closeHandler(v -> {
             // The visitor went away: stop the transfer, but never reset a finished exchange (its pooled
-            // connection may already carry another request). This replaces handle()'s close handler: release here.
+            // connection may already carry another request). This replaces handle()'s close handler, so it
+            // releases too (the end handler, also run on close, does the same; release is idempotent).
             if (!upstreamEnded.get()) {
                 request.reset();
             }
