@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Host routing against a real collected site: a verified host's page navigations get the shell,
- * its other GETs the origin's bytes through the proxy, its start-up data the bootstrap; an
+ * every other request the origin's answer through the reverse proxy, its start-up data the bootstrap; an
  * unknown host gets the 404 page; platform paths pass on every host.
  */
 @QuarkusTest
@@ -24,11 +24,13 @@ class FrontDoorTest {
 
     private static final String PAGE = "<h1>front door</h1>";
     private static final String SCRIPT = "console.log('front door');";
+    private static final String LATER = "added after the collect";
 
     @BeforeAll
     static void originFiles() {
         SitesTestResource.originFile("/fd/index.html", PAGE.getBytes(StandardCharsets.UTF_8));
         SitesTestResource.originFile("/fd/app.js", SCRIPT.getBytes(StandardCharsets.UTF_8));
+        SitesTestResource.originFile("/fd/later.txt", LATER.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String collectedSite(String domain) {
@@ -54,7 +56,14 @@ class FrontDoorTest {
         // A script is never a page: no shell even when it is asked for as a document.
         given().header("Host", domain).header("Sec-Fetch-Dest", "document").get("/app.js").then()
                 .statusCode(200).body(equalTo(SCRIPT));
-        given().header("Host", domain).body("x").post("/index.html").then().statusCode(501);
+        // Everything else goes to the origin through the reverse proxy: the demo origin answers POST with 405
+        // and its own Allow header, and serves a file that is not in the manifest.
+        given().header("Host", domain).body("x").post("/index.html").then().statusCode(405)
+                .header("Allow", "GET, HEAD").header("Via", "1.1 c2c");
+        given().header("Host", domain).get("/later.txt").then().statusCode(200).body(equalTo(LATER));
+        given().header("Host", domain).get("/missing.txt").then().statusCode(404);
+        given().header("Host", domain).head("/later.txt").then().statusCode(200)
+                .header("Content-Length", String.valueOf(LATER.length())).body(equalTo(""));
 
         given().header("Host", domain).get("/_c2c/bootstrap").then().statusCode(200)
                 .body("siteId", equalTo(siteId))

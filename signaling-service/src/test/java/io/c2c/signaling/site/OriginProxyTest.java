@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -34,6 +35,7 @@ class OriginProxyTest {
 
     private static final byte[] BIG = new byte[700_000];
     private static final AtomicBoolean REDIRECTING = new AtomicBoolean();
+    private static final AtomicBoolean STREAMING = new AtomicBoolean();
     private static String key;
     private static String domain;
 
@@ -46,6 +48,27 @@ class OriginProxyTest {
         SitesTestResource.originFile("/p/big.bin", BIG);
         SitesTestResource.originFile("/p/index.html", "<p>proxied</p>".getBytes(StandardCharsets.UTF_8));
         SitesTestResource.originFile("/p/not-collected.txt", "secret".getBytes(StandardCharsets.UTF_8));
+        SitesTestResource.origin().route("/p/stream", exchange -> {
+            if (!STREAMING.get()) {
+                byte[] body = "short".getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+                return;
+            }
+            // a long, steady stream: the visitor leaves long before it ends
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (int i = 0; i < 500; i++) {
+                    out.write(new byte[4096]);
+                    out.flush();
+                    Thread.sleep(20);
+                }
+            } catch (IOException | InterruptedException gone) {
+                // the proxy cut the stream
+            }
+        });
         SitesTestResource.origin().route("/p/flip", exchange -> {
             if (REDIRECTING.get()) {
                 exchange.getResponseHeaders().set("Location", "http://169.254.169.254/latest/meta-data/");
@@ -68,9 +91,9 @@ class OriginProxyTest {
         domain = Api.freshDomain();
         String siteId = Api.verifyByDns(key, Api.registerSite(key, domain, SitesTestResource.origin().url() + "/p"),
                 domain);
-        as(key).body(Map.of("paths", List.of("/big.bin", "/index.html", "/flip")))
+        as(key).body(Map.of("paths", List.of("/big.bin", "/index.html", "/flip", "/stream")))
                 .post("/api/v1/sites/" + siteId + "/collect").then().statusCode(200)
-                .body("filesCollected", equalTo(3));
+                .body("filesCollected", equalTo(4));
     }
 
     @Test
@@ -118,6 +141,57 @@ class OriginProxyTest {
                     .contentType("application/problem+json");
         } finally {
             REDIRECTING.set(false);
+        }
+    }
+
+    @Test
+    void visitorsLeavingMidTransferGiveTheirSlotsBack() throws Exception {
+        ensureSite();
+        // more departures than proxy.max-concurrent (16 in tests): a leaked slot per departure would end in 503s
+        STREAMING.set(true);
+        try {
+            for (int i = 0; i < 24; i++) {
+                try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), app.getPort())) {
+                    socket.setSoTimeout(10_000);
+                    socket.getOutputStream().write(("GET /_c2c/origin/stream HTTP/1.1\r\nHost: " + domain
+                            + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    socket.getOutputStream().flush();
+                    assertEquals(1000, socket.getInputStream().readNBytes(1000).length);
+                }
+            }
+        } finally {
+            STREAMING.set(false);
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                given().header("Host", domain).get("/_c2c/origin/index.html").then().extract().statusCode() == 200);
+    }
+
+    @Test
+    void escapedPathsAreCollectedInCanonicalFormAndServed() throws Exception {
+        String owner = Api.newOwner();
+        String host = Api.freshDomain();
+        SitesTestResource.originFile("/esc/a b.png", "space".getBytes(StandardCharsets.UTF_8));
+        SitesTestResource.originFile("/esc/caf\u00e9.html", "<p>caf\u00e9</p>".getBytes(StandardCharsets.UTF_8));
+        String siteId = Api.verifyByDns(owner, Api.registerSite(owner, host, SitesTestResource.origin().url() + "/esc"),
+                host);
+        // typed, escaped in lower case, and an invalid escape: the first two are the same canonical paths
+        as(owner).body(Map.of("paths", List.of("/a b.png", "/caf%c3%a9.html", "/x%2Fy", "/bad%C3%28")))
+                .post("/api/v1/sites/" + siteId + "/collect").then().statusCode(200)
+                .body("filesCollected", equalTo(2))
+                .body("errors.path", org.hamcrest.Matchers.containsInAnyOrder("/x%2Fy", "/bad%C3%28"))
+                .body("errors.error", org.hamcrest.Matchers.everyItem(equalTo("invalid-path")));
+        String manifestId = as(owner).get("/api/v1/sites/" + siteId).then().extract().path("manifestId");
+        as(owner).get("/api/v1/sites/" + siteId + "/manifests/" + manifestId).then().statusCode(200)
+                .body("files.path", org.hamcrest.Matchers.contains("/a%20b.png", "/caf%C3%A9.html"));
+        String previousDomain = domain;
+        domain = host;
+        try {
+            assertTrue(raw("/_c2c/origin/a%20b.png").endsWith("space"));
+            assertTrue(raw("/_c2c/origin/caf%C3%A9.html").startsWith("HTTP/1.1 200"));
+            assertTrue(raw("/_c2c/origin/caf%c3%a9.html").startsWith("HTTP/1.1 200"), "same path, other case");
+            assertTrue(raw("/_c2c/origin/caf%C3%28.html").startsWith("HTTP/1.1 400"), "invalid UTF-8");
+        } finally {
+            domain = previousDomain;
         }
     }
 

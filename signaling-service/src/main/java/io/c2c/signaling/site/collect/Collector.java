@@ -7,7 +7,7 @@ import io.c2c.signaling.site.config.SitesConfig;
 import io.c2c.signaling.site.fetch.FetchException;
 import io.c2c.signaling.site.fetch.SafeFetcher;
 import io.c2c.signaling.site.service.Secrets;
-import io.c2c.signaling.site.validation.SiteValidator;
+import io.c2c.signaling.site.validation.UrlPaths;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -58,10 +58,12 @@ public class Collector {
         }
 
         Set<String> paths = new LinkedHashSet<>();
-        for (String candidate : candidates) {
-            String problem = SiteValidator.pathProblem(candidate, ManifestFile.MAX_PATH_LENGTH);
-            if (problem != null) {
-                errors.add(new CollectResult.FileError(truncate(candidate), "invalid-path", problem));
+        for (String input : candidates) {
+            // The canonical form is what the manifest records, the proxy compares and a browser's URL.pathname shows.
+            UrlPaths.Result canonical = UrlPaths.canonical(input, ManifestFile.MAX_PATH_LENGTH);
+            String candidate = canonical.path();
+            if (!canonical.ok()) {
+                errors.add(new CollectResult.FileError(truncate(input), "invalid-path", canonical.error()));
             } else if (paths.size() >= limits.maxFiles()) {
                 if (!paths.contains(candidate)) {
                     errors.add(new CollectResult.FileError(candidate, "limit-files",

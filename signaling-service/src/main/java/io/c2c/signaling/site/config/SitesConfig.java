@@ -45,6 +45,49 @@ public interface SitesConfig {
 
     Proxy proxy();
 
+    Idempotency idempotency();
+
+    /** {@code Idempotency-Key} on site creation: a retried request creates one site, not two. */
+    interface Idempotency {
+
+        /** How long a key is remembered (per owner); a retry after that may no longer be recognized. */
+        @WithDefault("24h")
+        Duration retention();
+    }
+
+    ReverseProxy reverseProxy();
+
+    /**
+     * The reverse proxy for a verified site's own paths: every request the front door does not answer itself
+     * (other methods, paths outside the manifest, queries) goes to the site's registered origin, and only there.
+     */
+    interface ReverseProxy {
+
+        /** Largest request body passed to the origin (bytes); larger bodies get 413. */
+        @WithDefault("10485760")
+        long maxRequestBytes();
+
+        /** Largest response body passed back (bytes); a longer one is cut by resetting the stream. */
+        @WithDefault("1073741824")
+        long maxResponseBytes();
+
+        /** Longest wait for the origin's response head once the request body is sent; then 504. */
+        @WithDefault("30s")
+        Duration responseTimeout();
+
+        /** Longest pause in either body (the visitor's upload or the origin's download) before giving up. */
+        @WithDefault("30s")
+        Duration idleTimeout();
+
+        /** Forwarded requests in flight on this pod; more get 503. */
+        @WithDefault("512")
+        int maxConcurrent();
+
+        /** Pooled connections per origin address. */
+        @WithDefault("64")
+        int maxConnectionsPerOrigin();
+    }
+
     /** The origin fallback proxy {@code GET /_c2c/origin/<path>}. */
     interface Proxy {
 
@@ -159,9 +202,24 @@ public interface SitesConfig {
         @WithDefault("900000")
         int maxManifestBytes();
 
-        /** Manifest versions kept per site (the newest first); older ones are deleted from the topic. */
-        @WithDefault("3")
+        /**
+         * Most manifest versions kept per site, the current one included, whatever their use (bounds memory);
+         * below it, a superseded version is kept until unused for {@link #unusedManifestGrace()}.
+         */
+        @WithDefault("5")
         int retainedManifests();
+
+        /** How long a superseded manifest version stays after its last use by a visitor (or its supersession). */
+        @WithDefault("1h")
+        Duration unusedManifestGrace();
+
+        /** Each pod records a version's use in Redis at most once per this interval. */
+        @WithDefault("60s")
+        Duration manifestUseInterval();
+
+        /** How often every pod deletes the versions that are due (after each collect too). */
+        @WithDefault("5m")
+        Duration retentionSweepInterval();
 
         /** Collect runs at once on this pod; more get 503. */
         @WithDefault("2")

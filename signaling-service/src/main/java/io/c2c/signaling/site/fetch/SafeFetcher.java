@@ -49,6 +49,8 @@ public class SafeFetcher {
     public record Response(URI url, int status, String contentType, long bytes, List<URI> redirects) {
     }
 
+    private static final long DISCARD_LIMIT = 64 * 1024;
+
     private final AddressPolicy policy;
     private final SitesConfig.Fetch config;
     private final HttpClient client;
@@ -144,6 +146,17 @@ public class SafeFetcher {
      * checked address itself, so DNS cannot change between check and connect). Blocking: resolves the host.
      */
     public RequestOptions pinnedGet(URI url, long timeoutMs, HostResolver resolver) throws FetchException {
+        return pinned(HttpMethod.GET, url, timeoutMs, resolver)
+                .addHeader("User-Agent", "c2c-collect/0.1")
+                .addHeader("Accept-Encoding", "identity");
+    }
+
+    /**
+     * Options for a {@code method} request to {@code url} (path and query taken raw) connecting only to a checked
+     * address of its host, with no headers but Host; the reverse proxy adds the visitor's. Blocking: resolves.
+     */
+    public RequestOptions pinned(HttpMethod method, URI url, long timeoutMs, HostResolver resolver)
+            throws FetchException {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if ((!scheme.equals("http") && !scheme.equals("https")) || url.getHost() == null) {
             throw new FetchException(FetchException.Kind.INVALID_URL, "not an http(s) URL");
@@ -167,7 +180,7 @@ public class SafeFetcher {
         String pathAndQuery = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
                 + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
         return new RequestOptions()
-                .setMethod(HttpMethod.GET)
+                .setMethod(method)
                 .setHost(host)
                 .setPort(port)
                 .setSsl(tls)
@@ -175,14 +188,28 @@ public class SafeFetcher {
                 .setServer(SocketAddress.inetSocketAddress(port, target.getHostAddress()))
                 .setFollowRedirects(false)
                 .setConnectTimeout(Math.min(timeoutMs, config.connectTimeout().toMillis()))
-                .setIdleTimeout(timeoutMs)
-                .addHeader("User-Agent", "c2c-collect/0.1")
-                .addHeader("Accept-Encoding", "identity");
+                .setIdleTimeout(timeoutMs);
     }
 
     /** The shared outbound client (no redirects, bounded pool); only use it with {@link #pinnedGet} options. */
     public HttpClient client() {
         return client;
+    }
+
+    /**
+     * Drops an unwanted answer's body: a small one is read to its end, so the connection goes back to the pool
+     * intact; a large one is cut. Never {@code reset()} an answer that may already be complete: its connection may
+     * be back in the pool and serving another request, which the reset would break.
+     */
+    public static void discardBody(HttpClientRequest request, HttpClientResponse response) {
+        long[] seen = {0};
+        response.exceptionHandler(e -> { });
+        response.handler(buffer -> {
+            seen[0] += buffer.length();
+            if (seen[0] > DISCARD_LIMIT) {
+                request.reset();
+            }
+        });
     }
 
     private static String host(URI uri) {
@@ -240,18 +267,18 @@ public class SafeFetcher {
         String contentType = response.getHeader("Content-Type");
         if (status >= 300 && status < 400 && status != 304) {
             String location = response.getHeader("Location");
-            // Complete first: reset() fires the stream's exception handler, which must find the result decided.
+            // Complete first: a reset fires the stream's exception handler, which must find the result decided.
             if (location == null || location.isBlank() || location.length() > 4096) {
                 result.complete(new Attempt(status, null, contentType, 0));
             } else {
                 result.complete(new Attempt(status, location, contentType, 0));
             }
-            request.reset();
+            discardBody(request, response);
             return;
         }
         if (status != 200) {
             result.complete(new Attempt(status, null, contentType, 0));
-            request.reset();
+            discardBody(request, response);
             return;
         }
         String length = response.getHeader("Content-Length");

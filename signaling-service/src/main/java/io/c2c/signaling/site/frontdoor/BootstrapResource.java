@@ -6,6 +6,7 @@ import io.c2c.contracts.site.SiteSettings;
 import io.c2c.signaling.site.SiteRegistry;
 import io.c2c.signaling.site.repository.SiteLog;
 import io.c2c.signaling.site.rest.ProblemException;
+import io.c2c.signaling.site.service.ManifestRetention;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -30,10 +31,12 @@ public class BootstrapResource {
 
     private final SiteRegistry registry;
     private final SiteLog log;
+    private final ManifestRetention retention;
 
-    public BootstrapResource(SiteRegistry registry, SiteLog log) {
+    public BootstrapResource(SiteRegistry registry, SiteLog log, ManifestRetention retention) {
         this.registry = registry;
         this.log = log;
+        this.retention = retention;
     }
 
     @GET
@@ -45,6 +48,10 @@ public class BootstrapResource {
                         "no verified site is served under this host"));
         Manifest manifest = site.manifestId() == null ? null
                 : log.store().manifest(site.siteId(), site.manifestId()).orElse(null);
+        if (manifest != null) {
+            // the visitor now runs on this version: it stays readable while visitors use it
+            retention.used(site.siteId(), manifest.manifestId());
+        }
         return Response.ok(new Bootstrap(site.siteId(), manifest, site.settings()))
                 .header("Cache-Control", "no-cache")
                 .build();

@@ -5,7 +5,8 @@ import io.c2c.contracts.site.ManifestFile;
 import io.c2c.contracts.site.SiteRecord;
 import io.c2c.signaling.site.SiteRegistry;
 import io.c2c.signaling.site.config.ApiHosts;
-import io.c2c.signaling.site.proxy.OriginProxy;
+import io.c2c.signaling.site.proxy.ReverseProxy;
+import io.c2c.signaling.site.validation.UrlPaths;
 import io.c2c.signaling.site.repository.SiteLog;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.buffer.Buffer;
@@ -23,13 +24,11 @@ import java.util.Optional;
 
 /**
  * Host routing, the first thing every request meets (customers' DNS points here). Platform paths
- * ({@code /q/}, {@code /_c2c/}, {@code /c2c/}) and the owner API ({@code /api/}, restricted to the
- * API hosts by its own filter) pass through on every host, and everything passes on the API hosts. On a verified site's host, a page navigation to a manifest HTML page
- * gets the collect-and-connect shell (docs/browser.md) and other GETs go to the origin proxy. Any
- * other host gets a clear 404 page: the platform never serves a domain that is not verified.
- *
- * <p>Not yet: requests outside the manifest, and methods other than GET/HEAD, are not passed to
- * the origin (answered 404 and 501); a general reverse proxy for them is future work.
+ * ({@code /q/}, {@code /_c2c/}, {@code /c2c/}) pass through on every host, and everything passes on the API hosts.
+ * On a verified site's host, a page navigation to a manifest HTML page gets the collect-and-connect shell
+ * (docs/browser.md) and every other request (any method, any path, with its query) goes to the site's origin
+ * through the {@link ReverseProxy}. The owner API ({@code /api/}) on any other host reaches its own filter, which
+ * answers a problem there; any other host gets a clear 404 page: the platform never serves an unverified domain.
  */
 @ApplicationScoped
 public class FrontDoor {
@@ -42,13 +41,15 @@ public class FrontDoor {
     private final SiteRegistry registry;
     private final SiteLog log;
     private final ApiHosts apiHosts;
+    private final ReverseProxy proxy;
     private final byte[] shell;
     private final byte[] notFoundPage;
 
-    public FrontDoor(SiteRegistry registry, SiteLog log, ApiHosts apiHosts) {
+    public FrontDoor(SiteRegistry registry, SiteLog log, ApiHosts apiHosts, ReverseProxy proxy) {
         this.registry = registry;
         this.log = log;
         this.apiHosts = apiHosts;
+        this.proxy = proxy;
         this.shell = resource("META-INF/resources/c2c/shell.html");
         this.notFoundPage = resource("frontdoor/unknown-host.html");
     }
@@ -72,28 +73,27 @@ public class FrontDoor {
             return;
         }
         String hostHeader = ctx.request().getHeader("Host");
-        // API paths always reach OwnerApiFilter, which answers a problem (not a page) on hosts that are not API hosts.
-        if (apiHosts.isApiHost(hostHeader) || path.startsWith("/api/")) {
+        if (apiHosts.isApiHost(hostHeader)) {
             ctx.next();
             return;
         }
         Optional<SiteRecord> site = registry.findByHost(hostHeader);
         if (site.isEmpty()) {
-            page(ctx, 404, notFoundPage);
+            if (path.startsWith("/api/")) {
+                // OwnerApiFilter answers a problem (not a page) on hosts that are not API hosts
+                ctx.next();
+            } else {
+                page(ctx, 404, notFoundPage);
+            }
             return;
         }
         HttpMethod method = ctx.request().method();
-        if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
-            ctx.response().setStatusCode(501).putHeader("Content-Type", "text/plain; charset=utf-8")
-                    .end("Only GET and HEAD are served for this site so far.\n");
-            return;
-        }
-        if (isNavigation(ctx) && isManifestPage(site.get(), path)) {
+        if ((method == HttpMethod.GET || method == HttpMethod.HEAD) && isNavigation(ctx)
+                && isManifestPage(site.get(), ctx.request().path())) {
             page(ctx, 200, shell);
             return;
         }
-        String query = ctx.request().query();
-        ctx.reroute(OriginProxy.PREFIX + path + (query == null ? "" : "?" + query));
+        proxy.forward(ctx, site.get());
     }
 
     /** A top-level page load: {@code Sec-Fetch-Dest: document}, or (older browsers) HTML accepted without it. */
@@ -106,12 +106,13 @@ public class FrontDoor {
         return accept != null && accept.contains("text/html");
     }
 
-    private boolean isManifestPage(SiteRecord site, String path) {
-        if (site.manifestId() == null) {
+    private boolean isManifestPage(SiteRecord site, String rawPath) {
+        UrlPaths.Result path = UrlPaths.canonical(rawPath, ManifestFile.MAX_PATH_LENGTH);
+        if (site.manifestId() == null || !path.ok()) {
             return false;
         }
         Optional<Manifest> manifest = log.store().manifest(site.siteId(), site.manifestId());
-        return manifest.map(m -> m.files().stream().anyMatch(f -> f.path().equals(path) && isHtml(f)))
+        return manifest.map(m -> m.files().stream().anyMatch(f -> f.path().equals(path.path()) && isHtml(f)))
                 .orElse(false);
     }
 

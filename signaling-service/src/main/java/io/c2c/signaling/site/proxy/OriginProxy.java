@@ -8,7 +8,8 @@ import io.c2c.signaling.site.config.SitesConfig;
 import io.c2c.signaling.site.fetch.FetchException;
 import io.c2c.signaling.site.fetch.SafeFetcher;
 import io.c2c.signaling.site.repository.SiteLog;
-import io.c2c.signaling.site.validation.SiteValidator;
+import io.c2c.signaling.site.service.ManifestRetention;
+import io.c2c.signaling.site.validation.UrlPaths;
 import io.c2c.contracts.ContractJson;
 import io.c2c.signaling.site.rest.Problem;
 import io.quarkus.runtime.StartupEvent;
@@ -31,9 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The origin fallback: {@code GET /_c2c/origin/<path>} on a verified site's host streams that file from the site's
  * registered origin, so the service worker and the first peers have a source. It is not an open proxy: the target
- * is always the registered origin plus a path that is in one of the site's retained manifests (plain paths only:
- * no dot segments, no escapes, no absolute URLs), the origin's address is checked and pinned by
- * {@link SafeFetcher}, redirects are never followed, and responses are bounded in size and idle time.
+ * is always the registered origin plus a path that is in one of the site's retained manifests (in the canonical
+ * form of {@link UrlPaths}: no dot segments, encoded slashes or absolute URLs), the origin's address is checked
+ * and pinned by {@link SafeFetcher}, redirects are never followed, and responses are bounded in size and idle time.
  * {@code Range}, {@code If-Range} and validators are forwarded, so range requests work when the origin supports them.
  */
 @ApplicationScoped
@@ -50,10 +51,13 @@ public class OriginProxy {
     private final SiteLog log;
     private final SafeFetcher fetcher;
     private final SitesConfig config;
+    private final ManifestRetention retention;
     private final Semaphore inFlight;
 
-    public OriginProxy(SiteRegistry registry, SiteLog log, SafeFetcher fetcher, SitesConfig config) {
+    public OriginProxy(SiteRegistry registry, SiteLog log, SafeFetcher fetcher, SitesConfig config,
+                       ManifestRetention retention) {
         this.registry = registry;
+        this.retention = retention;
         this.log = log;
         this.fetcher = fetcher;
         this.config = config;
@@ -76,16 +80,20 @@ public class OriginProxy {
             return;
         }
         String rawPath = ctx.request().path();
-        String path = rawPath.length() <= PREFIX.length() ? "" : rawPath.substring(PREFIX.length());
-        if (ctx.request().query() != null || SiteValidator.pathProblem(path, ManifestFile.MAX_PATH_LENGTH) != null) {
-            problem(ctx, 400, "invalid-path", "Invalid path",
-                    "the origin proxy takes plain paths only (no query, dot segments, escapes or absolute URLs)");
+        UrlPaths.Result canonical = UrlPaths.canonical(
+                rawPath.length() <= PREFIX.length() ? "" : rawPath.substring(PREFIX.length()),
+                ManifestFile.MAX_PATH_LENGTH);
+        if (ctx.request().query() != null || !canonical.ok()) {
+            problem(ctx, 400, "invalid-path", "Invalid path", "the origin proxy takes a path only (no query, dot "
+                    + "segments, encoded slashes, control characters, invalid UTF-8 or absolute URLs)");
             return;
         }
+        String path = canonical.path();
         if (!inManifest(site.siteId(), path)) {
             problem(ctx, 404, "not-in-manifest", "Not in manifest", "the path is not in the site's manifest");
             return;
         }
+        retention.usedPath(site, path);
         if (!inFlight.tryAcquire()) {
             ctx.response().putHeader("Retry-After", "1");
             problem(ctx, 503, "busy", "Busy", "too many origin requests in flight");
@@ -130,7 +138,7 @@ public class OriginProxy {
     private void relay(RoutingContext ctx, HttpClientRequest request, HttpClientResponse response, Runnable release) {
         int status = response.statusCode();
         if (!PASSED_STATUSES.contains(status)) {
-            request.reset();
+            SafeFetcher.discardBody(request, response);
             release.run();
             problem(ctx, 502, "origin-status", "Bad gateway", status >= 300 && status < 400
                     ? "the origin answered with a redirect; the proxy never follows redirects"
@@ -164,7 +172,16 @@ public class OriginProxy {
         if (length == null) {
             out.setChunked(true);
         }
-        out.closeHandler(v -> request.reset());
+        AtomicBoolean upstreamEnded = new AtomicBoolean();
+        out.closeHandler(v -> {
+            // The visitor went away: stop the transfer, but never reset a finished exchange (its pooled
+            // connection may already carry another request). This replaces handle()'s close handler, so it
+            // releases too (the end handler, also run on close, does the same; release is idempotent).
+            if (!upstreamEnded.get()) {
+                request.reset();
+            }
+            release.run();
+        });
         AtomicLong sent = new AtomicLong();
         response.exceptionHandler(e -> out.reset());
         response.handler(buffer -> {
@@ -180,6 +197,7 @@ public class OriginProxy {
             }
         });
         response.endHandler(v -> {
+            upstreamEnded.set(true);
             if (!out.ended() && !out.closed()) {
                 out.end();
             }

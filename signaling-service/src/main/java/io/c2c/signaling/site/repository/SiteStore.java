@@ -4,6 +4,7 @@ import io.c2c.contracts.site.DomainClaim;
 import io.c2c.contracts.site.Manifest;
 import io.c2c.contracts.site.SiteRecord;
 import io.c2c.contracts.site.SitesTopic;
+import io.c2c.signaling.site.IdempotencyRecord;
 import io.c2c.signaling.site.Owner;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,6 +33,8 @@ public final class SiteStore {
     private final Map<String, Owner> owners = new ConcurrentHashMap<>();
     private final Map<String, Owner> ownersByKeyHash = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Manifest>> manifestsBySite = new ConcurrentHashMap<>();
+    private final Map<String, IdempotencyRecord> idempotency = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> idempotencyByOwner = new ConcurrentHashMap<>();
     // Only touched by the applying thread: host -> (siteId -> verifiedAt) of every verified claim.
     private final Map<String, Map<String, Long>> verifiedClaims = new HashMap<>();
     private final Map<Integer, Long> nextOffsets = new HashMap<>();
@@ -59,6 +62,9 @@ public final class SiteStore {
                     case SitesTopic.TYPE_OWNER -> applyOwner(key.substring(SitesTopic.OWNER_PREFIX.length()),
                             value == null ? null : Owner.decode(value));
                     case SitesTopic.TYPE_MANIFEST -> applyManifest(key, value == null ? null : Manifest.decode(value));
+                    case IdempotencyRecord.TYPE -> applyIdempotency(
+                            key.substring(IdempotencyRecord.KEY_PREFIX.length()),
+                            value == null ? null : IdempotencyRecord.decode(value));
                     default -> skipped++;
                 }
             } else {
@@ -158,6 +164,34 @@ public final class SiteStore {
         return Optional.ofNullable(manifestsBySite.getOrDefault(siteId, Map.of()).get(manifestId));
     }
 
+    /** The record of the {@code Idempotency-Key} that created (or is creating) site {@code siteId}, if any. */
+    public Optional<IdempotencyRecord> idempotency(String siteId) {
+        return Optional.ofNullable(idempotency.get(siteId));
+    }
+
+    /** Every idempotency record of the owner (for pruning expired ones). */
+    public List<IdempotencyRecord> idempotencyOf(String ownerId) {
+        List<IdempotencyRecord> result = new ArrayList<>();
+        for (String siteId : idempotencyByOwner.getOrDefault(ownerId, Set.of())) {
+            IdempotencyRecord record = idempotency.get(siteId);
+            if (record != null) {
+                result.add(record);
+            }
+        }
+        return result;
+    }
+
+    /** Ids of the sites holding more than one manifest version (the candidates for retention). */
+    public List<String> sitesWithOldManifests() {
+        List<String> result = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Manifest>> entry : manifestsBySite.entrySet()) {
+            if (entry.getValue().size() > 1) {
+                result.add(entry.getKey());
+            }
+        }
+        return result;
+    }
+
     /** The site's stored manifest versions, newest first. */
     public List<Manifest> manifestsOf(String siteId) {
         List<Manifest> result = new ArrayList<>(manifestsBySite.getOrDefault(siteId, Map.of()).values());
@@ -240,6 +274,26 @@ public final class SiteStore {
         }
         if (owner != null) {
             ownersByKeyHash.put(owner.apiKeyHash(), owner);
+        }
+    }
+
+    private void applyIdempotency(String siteId, IdempotencyRecord record) {
+        if (record != null && !record.siteId().equals(siteId)) {
+            skipped++;
+            return;
+        }
+        IdempotencyRecord previous = record == null ? idempotency.remove(siteId) : idempotency.put(siteId, record);
+        if (previous != null && (record == null || !previous.ownerId().equals(record.ownerId()))) {
+            Set<String> ids = idempotencyByOwner.get(previous.ownerId());
+            if (ids != null) {
+                ids.remove(siteId);
+                if (ids.isEmpty()) {
+                    idempotencyByOwner.remove(previous.ownerId());
+                }
+            }
+        }
+        if (record != null) {
+            idempotencyByOwner.computeIfAbsent(record.ownerId(), o -> ConcurrentHashMap.newKeySet()).add(siteId);
         }
     }
 

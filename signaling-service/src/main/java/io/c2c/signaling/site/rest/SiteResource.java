@@ -22,7 +22,9 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -96,10 +98,27 @@ public class SiteResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "Domain already in another of your sites, or too many sites",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response create(@HeaderParam("Authorization") String authorization, SiteRequest request) {
+    @APIResponse(responseCode = "422", description = "Idempotency-Key already used with a different request",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "The registry did not acknowledge the write in time; the "
+            + "outcome is unknown: retry with the same Idempotency-Key",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response create(@HeaderParam("Authorization") String authorization,
+                           @Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER, description = "Optional, "
+                                   + "1..255 visible ASCII characters (a UUID). A retry with the same key and the "
+                                   + "same body returns the same site (header Idempotent-Replayed: true) instead "
+                                   + "of creating a second one; the same key with another body gets 422. Keys are "
+                                   + "scoped to the owner and remembered for c2c.sites.idempotency.retention.")
+                           @HeaderParam("Idempotency-Key") String idempotencyKey,
+                           SiteRequest request) {
         Owner owner = owners.authenticate(authorization);
-        SiteRecord site = sites.create(owner, request);
-        return Response.created(URI.create("/api/v1/sites/" + site.siteId())).entity(SiteResponse.of(site)).build();
+        SiteService.Created created = sites.create(owner, request, idempotencyKey);
+        Response.ResponseBuilder response = Response.created(URI.create("/api/v1/sites/" + created.site().siteId()))
+                .entity(SiteResponse.of(created.site()));
+        if (created.replayed()) {
+            response.header("Idempotent-Replayed", "true");
+        }
+        return response.build();
     }
 
     @GET

@@ -4,6 +4,8 @@ import io.c2c.contracts.site.DomainClaim;
 import io.c2c.contracts.site.Manifest;
 import io.c2c.contracts.site.SiteRecord;
 import io.c2c.contracts.site.SitesTopic;
+import io.c2c.contracts.ContractJson;
+import io.c2c.signaling.site.IdempotencyRecord;
 import io.c2c.signaling.site.Owner;
 import io.c2c.signaling.site.SiteRequest;
 import io.c2c.signaling.site.collect.CollectResult;
@@ -15,10 +17,12 @@ import io.c2c.signaling.site.rest.ProblemException;
 import io.c2c.signaling.site.validation.SiteValidator;
 import io.c2c.signaling.site.verify.OwnershipVerifier;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -32,21 +36,24 @@ import java.util.concurrent.Semaphore;
 public class SiteService {
 
     public static final String WEBHOOK_PREFIX = "whk_";
+    public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
     private final SiteLog log;
     private final SiteValidator validator;
     private final OwnershipVerifier verifier;
     private final Collector collector;
+    private final ManifestRetention retention;
     private final SitesConfig config;
     private final Set<String> collecting = ConcurrentHashMap.newKeySet();
     private final Semaphore collectSlots;
 
     public SiteService(SiteLog log, SiteValidator validator, OwnershipVerifier verifier, Collector collector,
-                       SitesConfig config) {
+                       ManifestRetention retention, SitesConfig config) {
         this.log = log;
         this.validator = validator;
         this.verifier = verifier;
         this.collector = collector;
+        this.retention = retention;
         this.config = config;
         this.collectSlots = new Semaphore(config.collect().maxConcurrent());
     }
@@ -82,6 +89,109 @@ public class SiteService {
         return writeSite(site);
     }
 
+    /** A created site, and whether this answer repeats an earlier one for the same {@code Idempotency-Key}. */
+    public record Created(SiteRecord site, boolean replayed) {
+    }
+
+    /**
+     * Creates a site once per {@code Idempotency-Key} of the owner: a retry (after a timeout, a 503, a lost answer,
+     * on any pod) with the same key and the same request gets the same site back; the same key with a different
+     * request is refused with 422. The site id is derived from the owner and the key, and the key's record (the
+     * request's hash) is written before the site, so a retry always finds what the first attempt got done and a
+     * site written twice by racing retries is still one site. Without a key, {@link #create(Owner, SiteRequest)}.
+     */
+    public Created create(Owner owner, SiteRequest request, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return new Created(create(owner, request), false);
+        }
+        String problem = idempotencyKeyProblem(idempotencyKey);
+        if (problem != null) {
+            throw ProblemException.invalid("Idempotency-Key", problem);
+        }
+        SiteValidator.ValidSite valid = valid(request);
+        String siteId = Secrets.sha256Hex("c2c-idempotency\u0000" + owner.ownerId() + "\u0000" + idempotencyKey)
+                .substring(0, 32);
+        String requestHash = Secrets.sha256Hex(new String(ContractJson.toBytes(valid), StandardCharsets.UTF_8));
+        long now = System.currentTimeMillis();
+        long keyRetention = config.idempotency().retention().toMillis();
+        IdempotencyRecord remembered = store().idempotency(siteId)
+                .filter(r -> r.ownerId().equals(owner.ownerId()) && r.createdAt() + keyRetention > now).orElse(null);
+        Optional<SiteRecord> existing = store().site(siteId);
+        if (remembered != null) {
+            if (!remembered.requestHash().equals(requestHash)) {
+                throw keyReused("this Idempotency-Key was used with a different request");
+            }
+            if (remembered.siteDeleted()) {
+                throw ProblemException.conflict("the site created with this Idempotency-Key was deleted since; "
+                        + "use a new key to create another");
+            }
+            if (existing.isPresent()) {
+                return new Created(existing.get(), true);
+            }
+            // The first attempt recorded the key but its site is not here: write it now (same id).
+        } else if (existing.isPresent()) {
+            throw keyReused("this Idempotency-Key was used for a site before and is no longer remembered; "
+                    + "use a new key");
+        }
+        if (store().sitesOf(owner.ownerId()).size() >= config.limits().maxSitesPerOwner()) {
+            throw ProblemException.conflict("an owner may register at most " + config.limits().maxSitesPerOwner()
+                    + " sites");
+        }
+        requireNotInOwnSites(owner, siteId, valid.domains());
+        if (remembered == null) {
+            log.write(IdempotencyRecord.key(siteId), IdempotencyRecord.TYPE, IdempotencyRecord.encode(
+                    new IdempotencyRecord(siteId, owner.ownerId(), requestHash, now, false)));
+            pruneExpiredKeys(owner, now, keyRetention);
+        }
+        List<DomainClaim> claims = new ArrayList<>();
+        for (String domain : valid.domains()) {
+            claims.add(new DomainClaim(domain, false, 0, Secrets.token("")));
+        }
+        SiteRecord site = SiteRecord.of(siteId, owner.ownerId(), claims, valid.origin(), valid.settings(), null, 1,
+                now);
+        log.write(site.siteId(), SitesTopic.TYPE_SITE, SiteRecord.encode(site));
+        SiteRecord applied = store().site(siteId).orElse(null);
+        if (site.equals(applied)) {
+            return new Created(site, false);
+        }
+        if (applied != null && applied.ownerId().equals(owner.ownerId()) && sameRequest(applied, valid)) {
+            return new Created(applied, true); // a racing retry of the same request wrote it first
+        }
+        throw keyReused("a concurrent request with this Idempotency-Key and a different body won");
+    }
+
+    /** Why {@code key} is not an acceptable Idempotency-Key, or null (1..255 visible ASCII characters). */
+    static String idempotencyKeyProblem(String key) {
+        if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+            return "must be 1.." + MAX_IDEMPOTENCY_KEY_LENGTH + " characters";
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c <= 0x20 || c >= 0x7f) {
+                return "must be visible ASCII (a UUID, for example)";
+            }
+        }
+        return null;
+    }
+
+    private static ProblemException keyReused(String detail) {
+        return new ProblemException(422, "idempotency-key-reused", "Idempotency-Key reused", detail);
+    }
+
+    private static boolean sameRequest(SiteRecord site, SiteValidator.ValidSite valid) {
+        return site.revision() == 1 && site.domains().stream().map(DomainClaim::name).toList().equals(valid.domains())
+                && site.origin().equals(valid.origin()) && site.settings().equals(valid.settings());
+    }
+
+    /** Tombstones the owner's keys older than the retention: the topic keeps no key forever. */
+    private void pruneExpiredKeys(Owner owner, long now, long keyRetention) {
+        for (IdempotencyRecord old : store().idempotencyOf(owner.ownerId())) {
+            if (old.createdAt() + keyRetention <= now) {
+                log.write(IdempotencyRecord.key(old.siteId()), IdempotencyRecord.TYPE, null);
+            }
+        }
+    }
+
     /** Replaces domains, origin and settings; domains kept by name keep their proof, new ones get a token. */
     public SiteRecord update(Owner owner, String siteId, SiteRequest request) {
         SiteRecord current = get(owner, siteId);
@@ -100,6 +210,12 @@ public class SiteService {
 
     public void delete(Owner owner, String siteId) {
         SiteRecord site = get(owner, siteId);
+        Optional<IdempotencyRecord> key = store().idempotency(siteId);
+        if (key.isPresent() && !key.get().siteDeleted()) {
+            // a late retry of the creating request must not bring the site back
+            log.write(IdempotencyRecord.key(siteId), IdempotencyRecord.TYPE,
+                    IdempotencyRecord.encode(key.get().deleted()));
+        }
         for (Manifest manifest : store().manifestsOf(siteId)) {
             log.write(SitesTopic.manifestKey(siteId, manifest.manifestId()), SitesTopic.TYPE_MANIFEST, null);
         }
@@ -223,14 +339,7 @@ public class SiteService {
             writeSite(next(current, current.domains(), current.origin(), current.settings(), manifest.manifestId(),
                     current.webhookSecretHash()));
         }
-        List<Manifest> versions = store().manifestsOf(siteId);
-        int keep = Math.max(1, config.collect().retainedManifests());
-        for (int i = 0; i < versions.size(); i++) {
-            Manifest old = versions.get(i);
-            if (i >= keep && !old.manifestId().equals(manifest.manifestId())) {
-                log.write(SitesTopic.manifestKey(siteId, old.manifestId()), SitesTopic.TYPE_MANIFEST, null);
-            }
-        }
+        retention.sweep(siteId, System.currentTimeMillis());
     }
 
     /** Marks {@code domain} unverified on every other site that had it verified. */

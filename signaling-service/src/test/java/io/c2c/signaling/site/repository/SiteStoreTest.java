@@ -8,6 +8,7 @@ import io.c2c.contracts.site.DomainClaim;
 import io.c2c.contracts.site.Manifest;
 import io.c2c.contracts.site.SiteRecord;
 import io.c2c.contracts.site.SitesTopic;
+import io.c2c.signaling.site.IdempotencyRecord;
 import io.c2c.signaling.site.Owner;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -63,6 +64,33 @@ class SiteStoreTest {
         assertEquals(Boolean.FALSE, store.siteWriteAccepted(0, lost), "same revision written second: lost");
         assertEquals(Boolean.TRUE, store.siteWriteAccepted(0, later));
         assertEquals(null, store.siteWriteAccepted(0, offset + 10), "never seen");
+    }
+
+    @Test
+    void idempotencyRecordsAreIndexedByOwnerReplacedAndTombstoned() {
+        String hash = "a".repeat(64);
+        IdempotencyRecord first = new IdempotencyRecord("s1", "o1", hash, 10, false);
+        store.apply(IdempotencyRecord.key("s1"), IdempotencyRecord.TYPE, IdempotencyRecord.encode(first), 0, offset++);
+        store.apply(IdempotencyRecord.key("s2"), IdempotencyRecord.TYPE,
+                IdempotencyRecord.encode(new IdempotencyRecord("s2", "o2", hash, 10, false)), 0, offset++);
+        assertEquals(first, store.idempotency("s1").orElseThrow());
+        assertEquals(List.of(first), store.idempotencyOf("o1"));
+
+        store.apply(IdempotencyRecord.key("s1"), IdempotencyRecord.TYPE, IdempotencyRecord.encode(first.deleted()),
+                0, offset++);
+        assertTrue(store.idempotency("s1").orElseThrow().siteDeleted());
+        store.apply(IdempotencyRecord.key("s1"), IdempotencyRecord.TYPE, null, 0, offset++);
+        assertEquals(Optional.empty(), store.idempotency("s1"));
+        assertEquals(List.of(), store.idempotencyOf("o1"));
+        assertEquals(1, store.idempotencyOf("o2").size());
+
+        // a record stored under another site's key is refused, not indexed
+        long skipped = store.skippedRecords();
+        store.apply(IdempotencyRecord.key("s9"), IdempotencyRecord.TYPE, IdempotencyRecord.encode(first), 0, offset++);
+        store.apply(IdempotencyRecord.key("s8"), IdempotencyRecord.TYPE, "{not json".getBytes(StandardCharsets.UTF_8),
+                0, offset++);
+        assertEquals(skipped + 2, store.skippedRecords());
+        assertEquals(Optional.empty(), store.idempotency("s9"));
     }
 
     @Test
