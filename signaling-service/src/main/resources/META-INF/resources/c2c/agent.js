@@ -111,7 +111,7 @@ export class PeerAgent {
     } catch {
       resume = null;
     }
-    const welcome = await this.signaling.connect(resume);
+    const welcome = await this.signaling.connect(resume, { uploadCapacity: this.uploadCapacity() });
     try {
       sessionStorage.setItem('c2c.resume', JSON.stringify({ peerId: welcome.peerId, resumeToken: welcome.resumeToken }));
     } catch {
@@ -119,11 +119,25 @@ export class PeerAgent {
     }
     this.peerId = welcome.peerId;
     this.iceServers = Array.isArray(welcome.iceServers) ? welcome.iceServers : [];
+    // Files kept before this welcome (the frame may load before signaling is up, or under a previous peer id) were
+    // never announced to this session: without this, discovery would never name this peer for them.
+    const held = this.store.completeFiles();
+    if (held.length) this.signaling.have(held);
     return this;
   }
 
+  /**
+   * What this visitor offers to upload now, in bytes/s, for hello's `capabilities.uploadCapacity`: discovery-service
+   * never recommends a peer without spare capacity, so a peer that announced none would never be asked.
+   */
+  uploadCapacity() {
+    const decision = this.policy.decide();
+    return decision.allowed ? Math.floor(Math.min(decision.capBytesPerSecond, 1e10)) : 0;
+  }
+
   announce(hashes) {
-    this.signaling?.have(hashes);
+    // Before the welcome the announcement would be lost (socket not open yet); start() announces everything held.
+    if (this.signaling?.welcome) this.signaling.have(hashes);
     for (const { link } of this.peers.values()) link?.sendHave(hashes);
   }
 
