@@ -16,6 +16,7 @@ import io.c2c.signaling.protocol.in.Hello;
 import io.c2c.signaling.protocol.in.Join;
 import io.c2c.signaling.protocol.in.Leave;
 import io.c2c.signaling.protocol.in.Ping;
+import io.c2c.signaling.protocol.in.Report;
 import io.c2c.signaling.protocol.in.Signal;
 import io.c2c.signaling.protocol.out.ErrorMessage;
 import io.c2c.signaling.protocol.out.Pong;
@@ -60,10 +61,12 @@ public class SignalingEndpoint {
     private final DiscoveryClient discovery;
     private final SignalingMetrics metrics;
     private final DrainState drain;
+    private final PeerReports reports;
     private final MessageDecoder decoder;
 
     public SignalingEndpoint(SignalingConfig config, LocalSessions sessions, SessionService sessionService, RoomService rooms,
-                             PeerRouter router, DiscoveryClient discovery, SignalingMetrics metrics, DrainState drain) {
+                             PeerRouter router, DiscoveryClient discovery, SignalingMetrics metrics, DrainState drain,
+                             PeerReports reports) {
         this.config = config;
         this.sessions = sessions;
         this.sessionService = sessionService;
@@ -72,6 +75,7 @@ public class SignalingEndpoint {
         this.discovery = discovery;
         this.metrics = metrics;
         this.drain = drain;
+        this.reports = reports;
         this.decoder = new MessageDecoder(config.maxAssetsPerMessage(), config.maxFindLimit());
     }
 
@@ -151,6 +155,8 @@ public class SignalingEndpoint {
             return sessionService.drop(session, drop);
         } else if (message instanceof Find find) {
             return find(session, find);
+        } else if (message instanceof Report report) {
+            return reports.report(session, report);
         } else {
             Ping ping = (Ping) message;
             return session.send(MessageEncoder.encode(new Pong(ping.id(), ping.ts(), System.currentTimeMillis())));
@@ -212,6 +218,7 @@ public class SignalingEndpoint {
 
     @OnClose
     public Uni<Void> onClose(WebSocketConnection connection) {
+        reports.closed(connection.id());
         PeerSession session = sessions.byConnection(connection.id());
         if (session == null) {
             return Uni.createFrom().voidItem();

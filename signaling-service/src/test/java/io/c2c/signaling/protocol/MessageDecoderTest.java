@@ -12,6 +12,7 @@ import io.c2c.signaling.protocol.in.Hello;
 import io.c2c.signaling.protocol.in.Join;
 import io.c2c.signaling.protocol.in.Leave;
 import io.c2c.signaling.protocol.in.Ping;
+import io.c2c.signaling.protocol.in.Report;
 import io.c2c.signaling.protocol.in.Signal;
 import io.c2c.signaling.protocol.in.SignalKind;
 import java.util.List;
@@ -42,7 +43,9 @@ class MessageDecoderTest {
                 Arguments.of("{\"type\":\"find\",\"asset\":\"" + HASH + "\"}", new Find(null, HASH, 8)),
                 Arguments.of("{\"type\":\"find\",\"asset\":\"" + HASH + "\",\"limit\":16}", new Find(null, HASH, 16)),
                 Arguments.of("{\"type\":\"ping\",\"ts\":9007199254740993}", new Ping(null, 9007199254740993L)),
-                Arguments.of("{\"type\":\"ping\"}", new Ping(null, null)));
+                Arguments.of("{\"type\":\"ping\"}", new Ping(null, null)),
+                Arguments.of("{\"type\":\"report\",\"id\":\"r\",\"peerId\":\"" + PEER + "\",\"reason\":\"chunk-hash\"}", new Report("r", PEER, "chunk-hash")),
+                Arguments.of("{\"type\":\"report\",\"peerId\":\"" + PEER + "\",\"reason\":\"protocol-violation\",\"detail\":1}", new Report(null, PEER, "protocol-violation")));
     }
 
     @ParameterizedTest
@@ -95,7 +98,12 @@ class MessageDecoderTest {
                 Arguments.of("{\"type\":\"find\",\"asset\":\"" + HASH + "\",\"limit\":0}", ErrorCode.INVALID_FIELD),
                 Arguments.of("{\"type\":\"find\",\"asset\":\"" + HASH + "\",\"limit\":\"3\"}", ErrorCode.INVALID_FIELD),
                 Arguments.of("{\"type\":\"find\",\"asset\":\"" + HASH + "\",\"limit\":99999999999999999999}", ErrorCode.INVALID_FIELD),
-                Arguments.of("{\"type\":\"ping\",\"ts\":1.5}", ErrorCode.INVALID_FIELD));
+                Arguments.of("{\"type\":\"ping\",\"ts\":1.5}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"report\",\"reason\":\"chunk-hash\"}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"report\",\"peerId\":\"" + PEER + "\"}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"report\",\"peerId\":\"" + PEER + "\",\"reason\":\"CHUNK-HASH\"}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"report\",\"peerId\":\"" + PEER + "\",\"reason\":[\"chunk-hash\"]}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"report\",\"peerId\":\"peer\",\"reason\":\"chunk-hash\"}", ErrorCode.INVALID_FIELD));
     }
 
     @ParameterizedTest
