@@ -16,6 +16,9 @@ function scriptedServer() {
     send(text) {
       const message = JSON.parse(text);
       sent.push(message);
+      if (message.type === 'find') {
+        setImmediate(() => this.onmessage?.({ data: JSON.stringify({ type: 'found', re: message.id, asset: message.asset, stale: false, peers: [{ peerId: 'c'.repeat(32) }] }) }));
+      }
       if (message.type === 'hello') {
         setImmediate(() => this.onmessage?.({ data: JSON.stringify({ type: 'welcome', re: message.id, peerId: 'a'.repeat(32), resumeToken: 'b'.repeat(32), heartbeatIntervalMs: 0, iceServers: [] }) }));
       }
@@ -82,4 +85,24 @@ test('hello offers the upload capacity the policy allows (discovery skips peers 
   agent.policy.environment = () => ({ saveData: false, gpc: true, optOut: false });
   await agent.start();
   assert.deepEqual(gpc.sent[0].capabilities, { uploadCapacity: 0 });
+});
+
+test('a peer that sent a bad chunk is reported once, never asked again even when discovery names it, and its offers are refused', async () => {
+  const { FakeSocket, sent } = scriptedServer();
+  const { agent, files } = agentWith([{ path: '/x.bin', bytes: randomBytes(10, 3) }], FakeSocket);
+  await agent.start();
+  const liar = 'c'.repeat(32);
+  agent.reportPeer(liar, 'chunk-hash');
+  agent.reportPeer(liar, 'chunk-hash');
+  assert.deepEqual(sent.filter((m) => m.type === 'report'), [{ type: 'report', peerId: liar, reason: 'chunk-hash' }]);
+  assert.equal(agent.snapshot().reported, 1);
+
+  // discovery still names it (only it): no connection is attempted (RTCPeerConnection does not even exist in Node)
+  assert.deepEqual(await agent.peersFor(files[0]), []);
+  assert.equal(agent.peers.size, 0);
+
+  await agent.onSignalingMessage({ type: 'signal', from: liar, kind: 'offer', payload: { type: 'offer', sdp: 'v=0' } });
+  assert.deepEqual(sent.at(-1), { type: 'signal', to: liar, kind: 'bye' });
+  assert.equal(agent.peers.size, 0);
+  assert.equal(agent.snapshot().failures['offer-from-banned'], 1);
 });

@@ -148,6 +148,15 @@ export class SignalingClient {
     for (let i = 0; i < assets.length; i += 512) this.send({ type: 'have', assets: assets.slice(i, i + 512) });
   }
 
+  /**
+   * Reports a peer dropped for misbehaving (no answer on success; signaling bounds and validates it).
+   * @param {string} peerId
+   * @param {'chunk-hash'|'chunk-length'|'protocol-violation'} reason
+   */
+  report(peerId, reason) {
+    return this.send({ type: 'report', peerId, reason });
+  }
+
   drop(assets) {
     for (let i = 0; i < assets.length; i += 512) this.send({ type: 'drop', assets: assets.slice(i, i + 512) });
   }

@@ -180,7 +180,9 @@ class SiteDeliveryIT {
 
         // The three services boot in parallel (each takes seconds on a loaded 2-core machine).
         CompletableFuture<PackagedService> discoveryStart = CompletableFuture.supplyAsync(() -> PackagedService.start(
-                "discovery-service", discoveryPort, Map.of(), Map.of("kafka.bootstrap.servers", kafka), dir, START));
+                "discovery-service", discoveryPort, Map.of(), Map.of("kafka.bootstrap.servers", kafka,
+                        // one report is enough here: the test has one victim
+                        "c2c.discovery.index.report-threshold", "1"), dir, START));
         CompletableFuture<PackagedService> relayStart = CompletableFuture.supplyAsync(() -> PackagedService.start(
                 "relay-service", relayPort, Map.of("C2C_TURN_SECRETS", "site-delivery-it-secret", "C2C_INTERNAL_TOKEN", TURN_TOKEN),
                 Map.of("quarkus.redis.hosts", redis, "c2c.relay.listen-port", Integer.toString(turnPort),
@@ -317,6 +319,37 @@ class SiteDeliveryIT {
             assertTrue(bBig1.path("bytesFromOrigin").asLong() > bBig0.path("bytesFromOrigin").asLong(), bBig1.toString());
             assertFalse(b.execute("return window.__c2c.peers.has(arguments[0]);", aPeer).asBoolean(),
                     "A is no longer in B's pool: " + bBig1);
+
+            // B turns liar: its stored chunk 1 of data.bin is corrupted. D gets the gallery: it detects the bad
+            // chunk, drops and reports B, and still ends with the origin's bytes; signaling counts the report and
+            // discovery (report threshold 1 here) stops naming B.
+            assertEquals("ok", b.executeAsync("""
+                    const [key, done] = arguments;
+                    const store = window.__c2c.store;
+                    store.backend.get(key).then((bytes) => { bytes[5] ^= 0xff; return store.backend.put(key, bytes); })
+                        .then(() => done('ok'), (e) => done('ERROR ' + e));
+                    """, STEP, sha(FILES.get("/data.bin")) + "/1").asText());
+            double reportsBefore = metric(signaling, "c2c_signaling_reports_total{outcome=\"accepted\",reason=\"chunk-hash\"}");
+            try (HeadlessChromium d = HeadlessChromium.start(dir.resolve("d"), flags)) {
+                d.open(siteUrl + "/");
+                waitPage(d, "Home");
+                await(d, "window.__c2c && window.__c2c.peerId");
+                d.execute("document.getElementById('c2c-site').contentDocument.getElementById('next').click();");
+                waitPage(d, "Gallery");
+                JsonNode dLoaded = awaitJson(d, "document.getElementById('c2c-site').contentWindow.loaded");
+                assertEquals(sha(FILES.get("/data.bin")), dLoaded.path("sha").asText(), "D still gets the right bytes: " + dLoaded);
+                JsonNode dStats = snapshot(d);
+                JsonNode bad = dStats.path("badPeers");
+                assertEquals(1, bad.size(), dStats.toString());
+                assertEquals(bPeer, bad.path(0).path("peerId").asText(), dStats.toString());
+                assertEquals("chunk-hash", bad.path(0).path("reason").asText(), dStats.toString());
+                assertEquals(1, dStats.path("reported").asInt(), dStats.toString());
+                assertTrue(dStats.path("bytesFromPeers").asLong() > 0, "D got the gallery page and good chunks from B: " + dStats);
+                assertTrue(dStats.path("bytesFromOrigin").asLong() >= 256 * 1024, "the origin filled in: " + dStats);
+                assertFalse(d.execute("return window.__c2c.peers.has(arguments[0]);", bPeer).asBoolean(), dStats.toString());
+            }
+            awaitMetric(signaling, "c2c_signaling_reports_total{outcome=\"accepted\",reason=\"chunk-hash\"}", reportsBefore + 1);
+            awaitNotHolder(sha(FILES.get("/data.bin")), bPeer);
         } finally {
             if (!aClosed) {
                 a.close();
@@ -431,6 +464,44 @@ class SiteDeliveryIT {
         }
         throw new AssertionError("discovery never named " + peerId + " for " + asset + "; last answer " + last
                 + "; signaling " + metrics(signaling, "c2c_signaling_") + "; discovery " + metrics(discovery, "c2c_discovery_events"));
+    }
+
+    /** Waits until discovery-service no longer names {@code peerId} for the asset (reported: not recommended). */
+    private static void awaitNotHolder(String asset, String peerId) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(discovery.url() + "/api/v1/sites/"
+                    + siteId + "/assets/" + asset + "/peers?limit=10")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            last = answer.statusCode() + " " + answer.body();
+            if (answer.statusCode() == 200 && !answer.body().contains(peerId)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("discovery still names " + peerId + " for " + asset + ": " + last);
+    }
+
+    private static void awaitMetric(PackagedService service, String series, double atLeast) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        double value = 0;
+        while (System.nanoTime() < deadline) {
+            value = metric(service, series);
+            if (value >= atLeast) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(series + " is " + value + ", expected at least " + atLeast);
+    }
+
+    private static double metric(PackagedService service, String series) throws Exception {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.url() + "/q/metrics"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return body.lines().filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1).trim())).findFirst().orElse(0);
     }
 
     /** The service's Prometheus lines starting with {@code prefix}, for failure messages. */
