@@ -160,6 +160,22 @@ class ContractJsonRoundTripTest {
     }
 
     @Test
+    void settingsWrittenBeforeGlobalPrivacyControlExistedTakeTheDefaultAndTheModesRoundTrip() {
+        String json = "{\"schemaVersion\":1,\"siteId\":\"s\",\"ownerId\":\"o\",\"domains\":[{\"name\":\"a.example\",\"verified\":false,\"verifiedAt\":0}],"
+                + "\"origin\":\"https://o.example\",\"settings\":{\"p2pEnabled\":true,\"uploadCapBytesPerSecond\":7,\"maxP2pFileBytes\":9,\"allowedPaths\":[]},"
+                + "\"revision\":1,\"updatedAt\":2}";
+
+        SiteSettings old = SiteRecord.decode(json.getBytes(StandardCharsets.UTF_8)).settings();
+
+        assertEquals(new SiteSettings(true, 7, 9, List.of(), SiteSettings.GPC_NO_UPLOAD), old);
+        for (String mode : List.of(SiteSettings.GPC_ORIGIN_ONLY, SiteSettings.GPC_IGNORE, "a-mode-from-a-newer-writer")) {
+            SiteRecord site = SiteRecord.of("s", "o", List.of(new DomainClaim("a.example", false, 0)), "https://o.example",
+                    new SiteSettings(true, 7, 9, List.of(), mode), null, 1, T);
+            assertEquals(mode, SiteRecord.decode(SiteRecord.encode(site)).settings().globalPrivacyControl());
+        }
+    }
+
+    @Test
     void manifestRoundTrips() {
         Manifest manifest = Manifest.of(HASH_A, "site-1", 262_144, T, List.of(
                 new ManifestFile("/index.html", 10, "text/html", HASH_B, List.of(HASH_B)),

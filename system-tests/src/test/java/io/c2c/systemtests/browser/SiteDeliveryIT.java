@@ -365,6 +365,20 @@ class SiteDeliveryIT {
             c.open(siteUrl + "/about.html");
             JsonNode about = waitPage(c, "About");
             assertEquals("/about.html", about.path("path").asText(), about.toString());
+            // the owner's Global Privacy Control setting reaches the agent, which reads the real navigator at each decision
+            JsonNode gpc = c.execute("""
+                    const agent = window.__c2c;
+                    const before = agent.policy.decide();
+                    Object.defineProperty(navigator, 'globalPrivacyControl', {value: true, configurable: true});
+                    const after = agent.policy.decide();
+                    delete navigator.globalPrivacyControl;
+                    return {setting: agent.settings.globalPrivacyControl, before, after};
+                    """);
+            assertEquals("no-upload", gpc.path("setting").asText(), gpc.toString());
+            assertTrue(gpc.path("before").path("allowed").asBoolean(), gpc.toString());
+            assertEquals(UPLOAD_CAP, gpc.path("before").path("capBytesPerSecond").asInt(), gpc.toString());
+            assertFalse(gpc.path("after").path("allowed").asBoolean(), gpc.toString());
+            assertEquals("gpc", gpc.path("after").path("reason").asText(), gpc.toString());
             c.execute("document.getElementById('c2c-site').contentDocument.getElementById('next').click();");
             assertEquals("/contact.html", waitPage(c, "Contact").path("path").asText());
             c.execute("history.back();");
