@@ -20,6 +20,21 @@ public interface AgentConfig {
     /** A peer connection whose data channel is not open within this is abandoned (agent default 5 s). */
     Optional<Duration> connectTimeout();
 
+    /**
+     * {@code relay} makes every visitor connect to peers only through the TURN servers of the welcome (relay-service):
+     * peers then never learn each other's addresses, at the cost of relay traffic. Unset: {@code all}.
+     */
+    Optional<IceTransportPolicy> iceTransportPolicy();
+
+    /** The values of {@code RTCConfiguration.iceTransportPolicy}. */
+    enum IceTransportPolicy {
+        ALL, RELAY;
+
+        String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /** The fetch scheduler's deadlines. */
     FetchPolicy fetchPolicy();
 
@@ -44,6 +59,7 @@ public interface AgentConfig {
         Map<String, Object> agent = new LinkedHashMap<>();
         connectWait().ifPresent(d -> agent.put("connectWaitMs", d.toMillis()));
         connectTimeout().ifPresent(d -> agent.put("connectTimeoutMs", d.toMillis()));
+        iceTransportPolicy().ifPresent(p -> agent.put("iceTransportPolicy", p.wire()));
         Map<String, Object> policy = new LinkedHashMap<>();
         fetchPolicy().firstChunkDeadline().ifPresent(d -> policy.put("firstChunkDeadlineMs", d.toMillis()));
         fetchPolicy().stall().ifPresent(d -> policy.put("stallMs", d.toMillis()));

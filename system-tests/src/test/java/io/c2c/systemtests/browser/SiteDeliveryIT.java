@@ -12,6 +12,7 @@ import io.c2c.testing.DnsTestServer;
 import io.c2c.testing.FreePorts;
 import io.c2c.testing.PackagedService;
 import io.c2c.testing.TestInfrastructure;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,7 +47,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * gets the same pages and a three-chunk file from A over a data channel: proven by B's agent counters, the
  * {@code x-c2c-source} of the response and the RTCPeerConnection's stats, with bytes identical to the origin's. Then
  * A is closed while it serves a twelve-chunk file to B, and B finishes from the origin. Last, a third browser opens
- * a deep link on the real front door and navigates: link, back, forward, reload.
+ * a deep link on the real front door and navigates: link, back, forward, reload. Last, a second signaling pod of
+ * the same platform, configured for relay-only agents, serves a second site: its second visitor gets the files from
+ * the first through relay-service's TURN server (selected pair relay on both ends).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SiteDeliveryIT {
@@ -55,6 +58,8 @@ class SiteDeliveryIT {
     private static final Duration STEP = Duration.ofSeconds(45);
     private static final Duration START = Duration.ofSeconds(150);
     private static final String DOMAIN = "demo-site.test";
+    /** A second site, served through a second signaling pod whose agents connect only through TURN. */
+    private static final String RELAY_DOMAIN = "relay-site.test";
     private static final String TURN_TOKEN = "site-delivery-it-token";
     private static final int UPLOAD_CAP = 512 * 1024;
 
@@ -64,8 +69,11 @@ class SiteDeliveryIT {
     private static PackagedService discovery;
     private static PackagedService relay;
     private static PackagedService signaling;
+    private static PackagedService relayOnlySignaling;
     private static String siteId;
     private static String siteUrl;
+    private static String relaySiteId;
+    private static String relaySiteUrl;
     private static final Map<String, byte[]> FILES = new LinkedHashMap<>();
 
     /** Polls a JavaScript expression in the top document until it is truthy (bounded), and returns its value. */
@@ -207,31 +215,66 @@ class SiteDeliveryIT {
         signalingProperties.put("c2c.agent.fetch-policy.deadline", "30s");
         CompletableFuture<PackagedService> signalingStart = CompletableFuture.supplyAsync(() -> PackagedService.start(
                 "signaling-service", signalingPort, Map.of("C2C_SIGNALING_RELAY_TOKEN", TURN_TOKEN), signalingProperties, dir, START));
+        // A second pod of the same platform (same Redis, Kafka, registry) whose shells connect only through TURN.
+        int relayOnlyPort = FreePorts.next();
+        Map<String, String> relayOnlyProperties = new LinkedHashMap<>(signalingProperties);
+        relayOnlyProperties.put("c2c.agent.ice-transport-policy", "relay");
+        CompletableFuture<PackagedService> relayOnlyStart = CompletableFuture.supplyAsync(() -> PackagedService.start(
+                "signaling-service", relayOnlyPort, Map.of("C2C_SIGNALING_RELAY_TOKEN", TURN_TOKEN), relayOnlyProperties, dir, START));
         discovery = discoveryStart.join();
         relay = relayStart.join();
         signaling = signalingStart.join();
+        relayOnlySignaling = relayOnlyStart.join();
         siteUrl = "http://" + DOMAIN + ":" + signalingPort;
+        relaySiteUrl = "http://" + RELAY_DOMAIN + ":" + relayOnlyPort;
 
         // The owner's flow: account, site, DNS proof, collect.
         JsonNode owner = api("POST", "/api/v1/owners", null, "{\"name\":\"Site Delivery IT\"}", 201);
         String key = owner.path("apiKey").asText();
+        siteId = registerVerifyAndCollect(key, DOMAIN);
+        relaySiteId = registerVerifyAndCollect(key, RELAY_DOMAIN);
+        awaitBootstrap(relayOnlySignaling, RELAY_DOMAIN); // the second pod learns the site from the registry topic
+    }
+
+    private static String registerVerifyAndCollect(String key, String domain) throws Exception {
         JsonNode site = api("POST", "/api/v1/sites", key, JSON.writeValueAsString(Map.of(
-                "domains", List.of(DOMAIN), "origin", origin.url(),
+                "domains", List.of(domain), "origin", origin.url(),
                 "settings", Map.of("p2pEnabled", true, "uploadCapBytesPerSecond", UPLOAD_CAP, "maxP2pFileBytes", 64 * 1024 * 1024))), 201);
-        siteId = site.path("siteId").asText();
+        String id = site.path("siteId").asText();
         JsonNode challenge = site.path("domains").path(0).path("challenge");
         dns.txt(challenge.path("dnsName").asText(), challenge.path("token").asText());
-        JsonNode verified = api("POST", "/api/v1/sites/" + siteId + "/verify", key, null, 200);
+        JsonNode verified = api("POST", "/api/v1/sites/" + id + "/verify", key, null, 200);
         assertTrue(verified.path("site").path("domains").path(0).path("verified").asBoolean(), verified.toString());
-        JsonNode collected = api("POST", "/api/v1/sites/" + siteId + "/collect", key,
+        JsonNode collected = api("POST", "/api/v1/sites/" + id + "/collect", key,
                 JSON.writeValueAsString(Map.of("paths", new ArrayList<>(FILES.keySet()))), 200);
         assertTrue(collected.path("published").asBoolean(), collected.toString());
         assertEquals(FILES.size(), collected.path("filesCollected").asInt(), collected.toString());
+        return id;
+    }
+
+    private static void awaitBootstrap(PackagedService pod, String domain) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            // a raw request: java.net.http does not let a caller set Host, and the front door routes by it
+            try (Socket socket = new Socket("127.0.0.1", pod.port())) {
+                socket.setSoTimeout(5000);
+                socket.getOutputStream().write(("GET /_c2c/bootstrap HTTP/1.1\r\nHost: " + domain
+                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                last = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+            if (last.startsWith("HTTP/1.1 200") && last.contains("\"manifestId\"")) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the relay-only pod never served the bootstrap of " + domain + ": "
+                + last.substring(0, Math.min(300, last.length())));
     }
 
     @AfterAll
     static void stopPlatform() {
-        for (AutoCloseable closeable : new AutoCloseable[] {signaling, relay, discovery, dns, origin}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {relayOnlySignaling, signaling, relay, discovery, dns, origin}) {
             try {
                 if (closeable != null) {
                     closeable.close();
@@ -395,11 +438,52 @@ class SiteDeliveryIT {
         }
     }
 
+    @Test
+    @Order(3)
+    void withRelayOnlyAgentsTheSecondVisitorGetsTheFilesThroughOurTurnServer() throws Exception {
+        List<String> flags = browserFlags(RELAY_DOMAIN, relaySiteUrl);
+        try (HeadlessChromium e = HeadlessChromium.start(dir.resolve("e"), flags);
+             HeadlessChromium f = HeadlessChromium.start(dir.resolve("f"), flags)) {
+            e.open(relaySiteUrl + "/");
+            waitPage(e, "Home");
+            String ePeer = await(e, "window.__c2c && window.__c2c.peerId");
+            assertEquals("relay", e.execute("return window.__c2c.options.iceTransportPolicy;").asText(),
+                    "the pod's agent setting reaches the shell");
+            assertTrue(e.execute("return JSON.stringify(window.__c2c.iceServers);").asText().contains("turn:127.0.0.1:"),
+                    "welcome carries relay-service's TURN server");
+            e.execute("document.getElementById('c2c-site').contentDocument.getElementById('next').click();");
+            waitPage(e, "Gallery");
+            assertEquals("origin", awaitJson(e, "document.getElementById('c2c-site').contentWindow.loaded").path("source").asText());
+            awaitHolder(relaySiteId, sha(FILES.get("/data.bin")), ePeer);
+
+            f.open(relaySiteUrl + "/");
+            waitPage(f, "Home");
+            await(f, "window.__c2c && window.__c2c.peerId");
+            JsonNode before = snapshot(f);
+            f.execute("document.getElementById('c2c-site').contentDocument.getElementById('next').click();");
+            waitPage(f, "Gallery");
+            JsonNode loaded = awaitJson(f, "document.getElementById('c2c-site').contentWindow.loaded");
+            assertEquals(sha(FILES.get("/data.bin")), loaded.path("sha").asText(), loaded.toString());
+            assertEquals("peers", loaded.path("source").asText(), loaded.toString());
+            JsonNode after = snapshot(f);
+            assertEquals(0, after.path("bytesFromOrigin").asLong() - before.path("bytesFromOrigin").asLong(), after.toString());
+            assertTrue(after.path("connectionsByType").path("relay").asInt() >= 1, after.toString());
+            assertEquals(0, after.path("connectionsByType").path("host").asInt(), after.toString());
+            JsonNode connection = f.executeAsync(CONNECTION_STATS, STEP, ePeer);
+            assertEquals("relay", connection.path("local").asText(), connection.toString());
+            assertEquals("relay", connection.path("remote").asText(), connection.toString());
+            assertTrue(connection.path("channelBytesReceived").asLong() >= FILES.get("/data.bin").length, connection.toString());
+        }
+    }
+
     /** Chromium resolves the site's name to 127.0.0.1 (and nothing else) and treats its http origin as secure. */
     private static List<String> browserFlags() {
-        String origin = siteUrl;
-        return List.of("--host-resolver-rules=MAP " + DOMAIN + " 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-                "--unsafely-treat-insecure-origin-as-secure=" + origin);
+        return browserFlags(DOMAIN, siteUrl);
+    }
+
+    private static List<String> browserFlags(String domain, String url) {
+        return List.of("--host-resolver-rules=MAP " + domain + " 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                "--unsafely-treat-insecure-origin-as-secure=" + url);
     }
 
     private static void awaitChannelBytes(HeadlessChromium browser, String peerId, long atLeast) throws Exception {
@@ -459,12 +543,16 @@ class SiteDeliveryIT {
 
     /** Waits until discovery-service names {@code peerId} as a holder of the asset (it learns it from Kafka). */
     private static void awaitHolder(String asset, String peerId) throws Exception {
+        awaitHolder(siteId, asset, peerId);
+    }
+
+    private static void awaitHolder(String site, String asset, String peerId) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(discovery.url() + "/api/v1/sites/"
-                    + siteId + "/assets/" + asset + "/peers?limit=10")).timeout(Duration.ofSeconds(5)).build(),
+                    + site + "/assets/" + asset + "/peers?limit=10")).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
             last = answer.statusCode() + " " + answer.body();
             if (answer.statusCode() == 200) {
