@@ -132,7 +132,7 @@ class AgentPeerToPeerIT {
             assertEquals("chunk-hash", bad.path(0).path("reason").asText(), bStats.toString());
             assertEquals(0, bStats.path("peersConnected").asInt(), "A was dropped: " + bStats);
             assertEquals(1, bStats.path("reported").asInt(), "B reported A to signaling: " + bStats);
-            assertTrue(reports.contains(peers.get(0).peerId + " chunk-hash"), "the relay received B's report: " + reports);
+            pumpUntil(peers, () -> reports.contains(peers.get(0).peerId + " chunk-hash"), "B's report reaches the relay");
             assertTrue(bStats.path("failures").path("bad-chunk").asInt() >= 1, bStats.toString());
         }
     }
