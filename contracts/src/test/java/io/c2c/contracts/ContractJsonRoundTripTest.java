@@ -13,6 +13,7 @@ import io.c2c.contracts.event.PeerEvent;
 import io.c2c.contracts.event.PeerHeartbeat;
 import io.c2c.contracts.event.PeerJoined;
 import io.c2c.contracts.event.PeerLeft;
+import io.c2c.contracts.event.PeerReported;
 import io.c2c.contracts.site.DomainClaim;
 import io.c2c.contracts.site.Manifest;
 import io.c2c.contracts.site.ManifestFile;
@@ -42,7 +43,8 @@ class ContractJsonRoundTripTest {
                 Arguments.of(AssetsAnnounced.TYPE, AssetsAnnounced.of("site-1", "peer-1", T, List.of(HASH_A, HASH_B))),
                 Arguments.of(AssetsWithdrawn.TYPE, AssetsWithdrawn.of("site-1", "peer-1", T, List.of(HASH_B))),
                 Arguments.of(PeerHeartbeat.TYPE, PeerHeartbeat.of("site-1", "peer-1", T, "pod-b", position,
-                        new Coordinate(List.of(1.5, -2.0, 0.25), 3.0, 0.4), 2000, 10, List.of(HASH_A))));
+                        new Coordinate(List.of(1.5, -2.0, 0.25), 3.0, 0.4), 2000, 10, List.of(HASH_A))),
+                Arguments.of(PeerReported.TYPE, PeerReported.of("site-1", "peer-1", T, "peer-2", PeerReported.CHUNK_HASH)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -98,6 +100,16 @@ class ContractJsonRoundTripTest {
             "{\"type\":\"peer-heartbeat\",\"schemaVersion\":1,\"siteId\":\"s\",\"peerId\":\"p\",\"occurredAt\":5,"
                     + "\"podId\":\"x\",\"coordinate\":{\"vector\":[1,2],\"height\":-1,\"error\":0.1}}",
             "{\"type\":\"peer-left\",\"schemaVersion\":\"one\",\"siteId\":\"s\",\"peerId\":\"p\",\"occurredAt\":5}",
+            "{\"type\":\"peer-reported\",\"schemaVersion\":1,\"siteId\":\"s\",\"peerId\":\"p\",\"occurredAt\":5,"
+                    + "\"reason\":\"chunk-hash\"}",
+            "{\"type\":\"peer-reported\",\"schemaVersion\":1,\"siteId\":\"s\",\"peerId\":\"p\",\"occurredAt\":5,"
+                    + "\"reporterId\":\"p\",\"reason\":\"chunk-hash\"}",
+            "{\"type\":\"peer-reported\",\"schemaVersion\":1,\"siteId\":\"s\",\"peerId\":\"p\",\"occurredAt\":5,"
+                    + "\"reporterId\":\"q\",\"reason\":\"Chunk Hash!\"}",
+            "{\"type\":\"peer-reported\",\"schemaVersion\":1,\"siteId\":\"s\",\"peerId\":\"p\",\"occurredAt\":5,"
+                    + "\"reporterId\":\"q\",\"reason\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}",
+            "{\"type\":\"peer-reported\",\"schemaVersion\":2,\"siteId\":\"s\",\"peerId\":\"p\",\"occurredAt\":5,"
+                    + "\"reporterId\":\"q\",\"reason\":\"chunk-hash\"}",
     })
     void malformedOrUnknownPayloadsFailWithOneTypedException(String json) {
         assertThrows(UnsupportedSchemaException.class,
@@ -145,6 +157,22 @@ class ContractJsonRoundTripTest {
 
         assertEquals(new DomainClaim("a.example", true, 5), site.domains().get(0));
         assertEquals(null, site.webhookSecretHash());
+    }
+
+    @Test
+    void settingsWrittenBeforeGlobalPrivacyControlExistedTakeTheDefaultAndTheModesRoundTrip() {
+        String json = "{\"schemaVersion\":1,\"siteId\":\"s\",\"ownerId\":\"o\",\"domains\":[{\"name\":\"a.example\",\"verified\":false,\"verifiedAt\":0}],"
+                + "\"origin\":\"https://o.example\",\"settings\":{\"p2pEnabled\":true,\"uploadCapBytesPerSecond\":7,\"maxP2pFileBytes\":9,\"allowedPaths\":[]},"
+                + "\"revision\":1,\"updatedAt\":2}";
+
+        SiteSettings old = SiteRecord.decode(json.getBytes(StandardCharsets.UTF_8)).settings();
+
+        assertEquals(new SiteSettings(true, 7, 9, List.of(), SiteSettings.GPC_NO_UPLOAD), old);
+        for (String mode : List.of(SiteSettings.GPC_ORIGIN_ONLY, SiteSettings.GPC_IGNORE, "a-mode-from-a-newer-writer")) {
+            SiteRecord site = SiteRecord.of("s", "o", List.of(new DomainClaim("a.example", false, 0)), "https://o.example",
+                    new SiteSettings(true, 7, 9, List.of(), mode), null, 1, T);
+            assertEquals(mode, SiteRecord.decode(SiteRecord.encode(site)).settings().globalPrivacyControl());
+        }
     }
 
     @Test

@@ -88,9 +88,11 @@ export class PeerAgent {
     this.holders = new Map();
     /** file hash → the fetch in progress */
     this.inflight = new Map();
+    /** peers dropped for a bad chunk or a protocol violation: never contacted or accepted again (bounded) */
+    this.banned = new Set();
     this.stats = {
       bytesFromPeers: 0, bytesFromOrigin: 0, filesFromPeers: 0, filesFromOrigin: 0, filesMixed: 0, filesFromCache: 0,
-      peersConnected: 0, connectionsByType: { host: 0, srflx: 0, prflx: 0, relay: 0 }, failures: {}, badPeers: [],
+      peersConnected: 0, connectionsByType: { host: 0, srflx: 0, prflx: 0, relay: 0 }, failures: {}, badPeers: [], reported: 0,
     };
   }
 
@@ -112,7 +114,7 @@ export class PeerAgent {
     } catch {
       resume = null;
     }
-    const welcome = await this.signaling.connect(resume);
+    const welcome = await this.signaling.connect(resume, { uploadCapacity: this.uploadCapacity() });
     try {
       sessionStorage.setItem('c2c.resume', JSON.stringify({ peerId: welcome.peerId, resumeToken: welcome.resumeToken }));
     } catch {
@@ -120,14 +122,28 @@ export class PeerAgent {
     }
     this.peerId = welcome.peerId;
     this.iceServers = Array.isArray(welcome.iceServers) ? welcome.iceServers : [];
+    // Files kept before this welcome (the frame may load before signaling is up, or under a previous peer id) were
+    // never announced to this session: without this, discovery would never name this peer for them.
+    const held = this.store.completeFiles();
+    if (held.length) this.signaling.have(held);
     // one reporter for the page's life: after a reconnect it goes on from what it already reported
     this.reporter ??= new StatsReporter({ snapshot: () => this.snapshot(), send: (m) => this.signaling?.send(m) ?? false, clock: this.clock });
     this.reporter.start();
     return this;
   }
 
+  /**
+   * What this visitor offers to upload now, in bytes/s, for hello's `capabilities.uploadCapacity`: discovery-service
+   * never recommends a peer without spare capacity, so a peer that announced none would never be asked.
+   */
+  uploadCapacity() {
+    const decision = this.policy.decide();
+    return decision.allowed ? Math.floor(Math.min(decision.capBytesPerSecond, 1e10)) : 0;
+  }
+
   announce(hashes) {
-    this.signaling?.have(hashes);
+    // Before the welcome the announcement would be lost (socket not open yet); start() announces everything held.
+    if (this.signaling?.welcome) this.signaling.have(hashes);
     for (const { link } of this.peers.values()) link?.sendHave(hashes);
   }
 
@@ -171,6 +187,7 @@ export class PeerAgent {
           onPeerBad: (peerId, info) => {
             this.stats.badPeers.push({ peerId, ...info });
             this.fail('bad-chunk');
+            this.reportPeer(peerId, info.reason === 'chunk-length' ? 'chunk-length' : 'chunk-hash');
           },
           onPeerDropped: (peerId, reason) => this.closePeer(peerId, reason),
         },
@@ -217,6 +234,17 @@ export class PeerAgent {
     }
   }
 
+  /**
+   * A peer misbehaved: it is never asked or accepted again by this agent, and signaling is told (once per peer),
+   * so that discovery stops recommending it to everybody. `stats.reported` counts the reports sent.
+   */
+  reportPeer(peerId, reason) {
+    if (this.banned.has(peerId)) return;
+    if (this.banned.size >= 256) this.banned.delete(this.banned.values().next().value);
+    this.banned.add(peerId);
+    if (this.signaling?.welcome && this.signaling.report(peerId, reason)) this.stats.reported++;
+  }
+
   /** Open links to peers believed to hold the file; asks discovery and connects when there are none. */
   async peersFor(file) {
     const holding = () => [...this.peers.values()]
@@ -228,7 +256,7 @@ export class PeerAgent {
     const known = this.holders.get(file.sha256) ?? new Set();
     found.forEach((id) => known.add(id));
     this.holders.set(file.sha256, known);
-    const opening = found.filter((id) => id !== this.peerId).slice(0, Math.max(0, this.options.maxPeers - this.peers.size))
+    const opening = found.filter((id) => id !== this.peerId && !this.banned.has(id)).slice(0, Math.max(0, this.options.maxPeers - this.peers.size))
       .map((id) => this.connect(id));
     if (opening.length) await Promise.race([Promise.any(opening).catch(() => {}), wait]);
     return holding();
@@ -257,6 +285,7 @@ export class PeerAgent {
         onViolation: (peerId, code) => {
           this.stats.badPeers.push({ peerId, reason: `protocol-${code}` });
           this.fail(`protocol-${code}`);
+          this.reportPeer(peerId, 'protocol-violation');
         },
         onClose: (peerId) => this.closePeer(peerId, 'closed'),
       }));
@@ -315,6 +344,11 @@ export class PeerAgent {
       // are connected to means it lost our connection and starts over: take the new one.
       if (entry && !entry.ready && this.peerId < from) return;
       if (entry) this.closePeer(from, entry.ready ? 'replaced' : 'glare');
+      if (this.banned.has(from)) {
+        this.signaling.signal(from, 'bye');
+        this.fail('offer-from-banned');
+        return;
+      }
       if (this.peers.size >= this.options.maxPeers) {
         this.signaling.signal(from, 'bye');
         this.fail('pool-full');

@@ -42,8 +42,12 @@ export class SignalingClient {
     this.heartbeat = undefined;
   }
 
-  /** Opens the socket and says hello (resuming when a previous id and token are given). */
-  connect(resume) {
+  /**
+   * Opens the socket and says hello (resuming when a previous id and token are given).
+   * @param {{peerId: string, resumeToken: string}|null} [resume]
+   * @param {{uploadCapacity?: number}} [capabilities] sent in hello; discovery never names a peer with no upload capacity
+   */
+  connect(resume, capabilities) {
     this.ws = new this.WebSocketImpl(this.url, SIGNALING_PROTOCOL);
     this.ws.onmessage = (event) => this.receive(event.data);
     this.ws.onclose = (event) => this.closed(event.code, event.reason);
@@ -52,6 +56,7 @@ export class SignalingClient {
       this.ws.onopen = () => {
         const hello = { type: 'hello', site: this.site };
         if (resume?.peerId && resume?.resumeToken) Object.assign(hello, { peerId: resume.peerId, resumeToken: resume.resumeToken });
+        if (capabilities) hello.capabilities = capabilities;
         this.request(hello).then((welcome) => {
           this.welcome = welcome;
           this.startHeartbeat(welcome.heartbeatIntervalMs);
@@ -141,6 +146,15 @@ export class SignalingClient {
   /** Announces whole files held (in batches of the protocol's 512). */
   have(assets) {
     for (let i = 0; i < assets.length; i += 512) this.send({ type: 'have', assets: assets.slice(i, i + 512) });
+  }
+
+  /**
+   * Reports a peer dropped for misbehaving (no answer on success; signaling bounds and validates it).
+   * @param {string} peerId
+   * @param {'chunk-hash'|'chunk-length'|'protocol-violation'} reason
+   */
+  report(peerId, reason) {
+    return this.send({ type: 'report', peerId, reason });
   }
 
   drop(assets) {

@@ -19,8 +19,10 @@ import io.c2c.contracts.UnsupportedSchemaException;
         @JsonSubTypes.Type(value = AssetsAnnounced.class, name = AssetsAnnounced.TYPE),
         @JsonSubTypes.Type(value = AssetsWithdrawn.class, name = AssetsWithdrawn.TYPE),
         @JsonSubTypes.Type(value = PeerHeartbeat.class, name = PeerHeartbeat.TYPE),
+        @JsonSubTypes.Type(value = PeerReported.class, name = PeerReported.TYPE),
 })
-public sealed interface PeerEvent permits PeerJoined, PeerLeft, AssetsAnnounced, AssetsWithdrawn, PeerHeartbeat {
+public sealed interface PeerEvent permits PeerJoined, PeerLeft, AssetsAnnounced, AssetsWithdrawn, PeerHeartbeat,
+        PeerReported {
 
     int schemaVersion();
 

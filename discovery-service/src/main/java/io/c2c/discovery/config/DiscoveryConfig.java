@@ -45,6 +45,13 @@ public interface DiscoveryConfig {
         /** Vivaldi vector dimensions kept per peer. */
         @WithDefault("8")
         int vivaldiDimensions();
+
+        /**
+         * Reports of bad chunks or protocol violations ({@code PeerReported}, validated and rate-limited by
+         * signaling) after which a peer is no longer recommended, until it leaves.
+         */
+        @WithDefault("2")
+        int reportThreshold();
     }
 
     interface Feed {

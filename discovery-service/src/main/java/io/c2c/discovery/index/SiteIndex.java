@@ -8,6 +8,7 @@ import io.c2c.contracts.event.PeerEvent;
 import io.c2c.contracts.event.PeerHeartbeat;
 import io.c2c.contracts.event.PeerJoined;
 import io.c2c.contracts.event.PeerLeft;
+import io.c2c.contracts.event.PeerReported;
 import io.c2c.discovery.ranking.Nearness;
 import io.c2c.discovery.ranking.Reason;
 import io.c2c.discovery.ranking.TopK;
@@ -56,6 +57,8 @@ public final class SiteIndex {
     private long[] snapshotAt;
     private long[] capacity;
     private long[] load;
+    /** reports received about the peer (saturating); at the limits' threshold it is not recommended any more */
+    private byte[] reports;
     private float[] coords;
     private int[][] peerAssets;
     private int[] freeSlots = new int[16];
@@ -93,6 +96,7 @@ public final class SiteIndex {
         snapshotAt = new long[initial];
         capacity = new long[initial];
         load = new long[initial];
+        reports = new byte[initial];
         coords = new float[initial * (dims + 1)];
         peerAssets = new int[initial][];
         prefixes = new Groups(initial);
@@ -127,6 +131,16 @@ public final class SiteIndex {
             return Outcome.IGNORED_LATE;
         }
         int slot = peerIndex.get(event.peerId());
+        if (event instanceof PeerReported) {
+            // About the reported peer, not from it: no sign of life, and never a reason to create or revive it.
+            if (slot == StringIntMap.MISSING || state[slot] != LIVE) {
+                return Outcome.IGNORED_LATE;
+            }
+            if (reports[slot] < Byte.MAX_VALUE) {
+                reports[slot]++;
+            }
+            return Outcome.APPLIED;
+        }
         if (event instanceof PeerLeft) {
             if (slot == StringIntMap.MISSING) {
                 // Remember the departure so a late join from before it cannot bring the peer back.
@@ -165,6 +179,7 @@ public final class SiteIndex {
             live++;
             attrsAt[slot] = 0;
             snapshotAt[slot] = 0;
+            reports[slot] = 0;
         }
         if (t > lastSeen[slot]) {
             lastSeen[slot] = t;
@@ -286,6 +301,7 @@ public final class SiteIndex {
         snapshotAt[slot] = 0;
         capacity[slot] = 0;
         load[slot] = 0;
+        reports[slot] = 0;
         peerAssets[slot] = NO_ASSETS;
         coords[slot * (dims + 1) + dims] = Float.NaN;
         return slot;
@@ -298,6 +314,7 @@ public final class SiteIndex {
         attrsAt = Arrays.copyOf(attrsAt, n);
         snapshotAt = Arrays.copyOf(snapshotAt, n);
         capacity = Arrays.copyOf(capacity, n);
+        reports = Arrays.copyOf(reports, n);
         load = Arrays.copyOf(load, n);
         coords = Arrays.copyOf(coords, n * (dims + 1));
         peerAssets = Arrays.copyOf(peerAssets, n);
@@ -530,7 +547,7 @@ public final class SiteIndex {
         }
 
         private void consider(int slot) {
-            if (slot == self || state[slot] != LIVE) {
+            if (slot == self || state[slot] != LIVE || reports[slot] >= limits.reportThreshold()) {
                 return;
             }
             long spare = capacity[slot] - load[slot];

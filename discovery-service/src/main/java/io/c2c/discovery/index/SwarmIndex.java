@@ -25,7 +25,7 @@ public class SwarmIndex {
     public SwarmIndex(DiscoveryConfig config, MeterRegistry registry) {
         DiscoveryConfig.Index index = config.index();
         this.limits = new IndexLimits(index.vivaldiDimensions(), index.peerExpiry(), index.maxPeersPerSite(),
-                index.maxAssetsPerPeer(), config.query().maxScan());
+                index.maxAssetsPerPeer(), config.query().maxScan(), index.reportThreshold());
         this.sweepBatch = index.sweepBatch();
         gauge(registry, "c2c.discovery.index.sites", "Sites indexed by this instance", s -> s.sites.size());
         gauge(registry, "c2c.discovery.index.peers", "Live peers indexed", s -> s.total(SiteIndex.Stats::livePeers));

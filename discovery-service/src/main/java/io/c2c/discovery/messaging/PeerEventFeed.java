@@ -6,6 +6,7 @@ import io.c2c.contracts.event.PeerEvent;
 import io.c2c.contracts.event.PeerHeartbeat;
 import io.c2c.contracts.event.PeerJoined;
 import io.c2c.contracts.event.PeerLeft;
+import io.c2c.contracts.event.PeerReported;
 import io.c2c.discovery.config.DiscoveryConfig;
 import io.c2c.discovery.index.SiteIndex;
 import io.c2c.discovery.index.SwarmIndex;
@@ -86,7 +87,7 @@ public class PeerEventFeed {
         this.bootstrapServers = bootstrapServers;
         this.advertisedUrl = config.routing().advertisedUrl().orElse("http://127.0.0.1:" + httpPort);
         for (Class<?> type : List.of(PeerJoined.class, PeerLeft.class, AssetsAnnounced.class, AssetsWithdrawn.class,
-                PeerHeartbeat.class)) {
+                PeerHeartbeat.class, PeerReported.class)) {
             Map<SiteIndex.Outcome, Counter> byOutcome = new EnumMap<>(SiteIndex.Outcome.class);
             for (SiteIndex.Outcome outcome : SiteIndex.Outcome.values()) {
                 byOutcome.put(outcome, Counter.builder("c2c.discovery.events")

@@ -13,6 +13,7 @@ import io.c2c.contracts.event.PeerEvent;
 import io.c2c.contracts.event.PeerHeartbeat;
 import io.c2c.contracts.event.PeerJoined;
 import io.c2c.contracts.event.PeerLeft;
+import io.c2c.contracts.event.PeerReported;
 import io.c2c.discovery.ranking.Reason;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,6 +55,38 @@ class SiteIndexTest {
 
     static List<String> ids(List<PeerMatch> matches) {
         return matches.stream().map(PeerMatch::peerId).toList();
+    }
+
+    @Test
+    void aPeerReportedUpToTheThresholdIsNoLongerRecommendedUntilItComesBackAsAFreshPeer() {
+        SiteIndex index = new SiteIndex(SITE, 0, LIMITS);
+        for (String peer : List.of("liar", "honest")) {
+            index.apply(PeerJoined.of(SITE, peer, NOW, "pod", NetworkPosition.UNKNOWN, 100), NOW);
+            index.apply(AssetsAnnounced.of(SITE, peer, NOW, List.of(A)), NOW);
+        }
+        assertEquals(List.of("honest", "liar"), ids(index.nearPeers(null, A, 5)).stream().sorted().toList());
+
+        // a report about an unknown or departed peer creates nothing
+        assertEquals(SiteIndex.Outcome.IGNORED_LATE, index.apply(PeerReported.of(SITE, "ghost", NOW, "honest", "chunk-hash"), NOW));
+        assertFalse(index.isLive("ghost"));
+
+        assertEquals(SiteIndex.Outcome.APPLIED, index.apply(PeerReported.of(SITE, "liar", NOW + 1, "honest", "chunk-hash"), NOW));
+        assertEquals(2, ids(index.nearPeers(null, A, 5)).size(), "one report is below the default threshold of 2");
+        index.apply(PeerReported.of(SITE, "liar", NOW + 2, "other", "chunk-length"), NOW);
+        assertEquals(List.of("honest"), ids(index.nearPeers(null, A, 5)));
+        assertTrue(index.isLive("liar"), "reported, not evicted: it still counts as online");
+
+        // the same id after a leave is a fresh peer with no reports
+        index.apply(PeerLeft.of(SITE, "liar", NOW + 3, "closed"), NOW);
+        index.apply(PeerJoined.of(SITE, "liar", NOW + 4, "pod", NetworkPosition.UNKNOWN, 100), NOW);
+        index.apply(AssetsAnnounced.of(SITE, "liar", NOW + 4, List.of(A)), NOW);
+        assertEquals(List.of("honest", "liar"), ids(index.nearPeers(null, A, 5)).stream().sorted().toList());
+
+        SiteIndex strict = new SiteIndex(SITE, 0, new IndexLimits(2, Duration.ofSeconds(30), 1000, 100, 2048, 1));
+        strict.apply(PeerJoined.of(SITE, "liar", NOW, "pod", NetworkPosition.UNKNOWN, 100), NOW);
+        strict.apply(AssetsAnnounced.of(SITE, "liar", NOW, List.of(A)), NOW);
+        strict.apply(PeerReported.of(SITE, "liar", NOW, "honest", "chunk-hash"), NOW);
+        assertEquals(List.of(), strict.nearPeers(null, A, 5), "threshold 1: one report is enough");
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.c2c.contracts.event.PeerReported;
 import io.c2c.signaling.protocol.in.ClientMessage;
 import io.c2c.signaling.protocol.in.Drop;
 import io.c2c.signaling.protocol.in.Find;
@@ -14,6 +15,7 @@ import io.c2c.signaling.protocol.in.Hello;
 import io.c2c.signaling.protocol.in.Join;
 import io.c2c.signaling.protocol.in.Leave;
 import io.c2c.signaling.protocol.in.Ping;
+import io.c2c.signaling.protocol.in.Report;
 import io.c2c.signaling.protocol.in.Signal;
 import io.c2c.signaling.protocol.in.SignalKind;
 import io.c2c.signaling.protocol.in.Stats;
@@ -53,7 +55,8 @@ public final class MessageDecoder {
                 Find.TYPE, (m, id) -> new Find(id, Fields.string(m, "asset", Fields.SHA256),
                         (int) Fields.optionalLong(m, "limit", 1, this.maxFindLimit, Math.min(8, this.maxFindLimit))),
                 Ping.TYPE, this::ping,
-                Stats.TYPE, this::stats);
+                Stats.TYPE, this::stats,
+                Report.TYPE, this::report);
     }
 
     /** The shared parser settings, also used to read upstream answers. */
@@ -142,6 +145,15 @@ public final class MessageDecoder {
                 Fields.optionalLong(m, "uploadedBytes", 0, MAX_REPORTED_BYTES, 0),
                 Fields.optionalCounts(m, "connections", CANDIDATE_TYPE, 4, MAX_REPORTED_COUNT),
                 Fields.optionalCounts(m, "failures", REASON, 16, MAX_REPORTED_COUNT));
+    }
+
+    private ClientMessage report(JsonNode m, String id) {
+        String peerId = Fields.string(m, "peerId", Fields.PEER_ID);
+        JsonNode reason = m.get("reason");
+        if (reason == null || !reason.isTextual() || !PeerReported.REASONS.contains(reason.textValue())) {
+            throw Fields.invalid("reason", "must be chunk-hash, chunk-length or protocol-violation");
+        }
+        return new Report(id, peerId, reason.textValue());
     }
 
     private ClientMessage ping(JsonNode m, String id) {

@@ -16,6 +16,7 @@ import io.c2c.signaling.protocol.in.Hello;
 import io.c2c.signaling.protocol.in.Join;
 import io.c2c.signaling.protocol.in.Leave;
 import io.c2c.signaling.protocol.in.Ping;
+import io.c2c.signaling.protocol.in.Report;
 import io.c2c.signaling.protocol.in.Signal;
 import io.c2c.signaling.protocol.in.Stats;
 import io.c2c.signaling.protocol.out.ErrorMessage;
@@ -63,11 +64,12 @@ public class SignalingEndpoint {
     private final SignalingMetrics metrics;
     private final DrainState drain;
     private final SiteStatsService siteStats;
+    private final PeerReports reports;
     private final MessageDecoder decoder;
 
     public SignalingEndpoint(SignalingConfig config, LocalSessions sessions, SessionService sessionService, RoomService rooms,
                              PeerRouter router, DiscoveryClient discovery, SignalingMetrics metrics, DrainState drain,
-                             SiteStatsService siteStats) {
+                             SiteStatsService siteStats, PeerReports reports) {
         this.config = config;
         this.sessions = sessions;
         this.sessionService = sessionService;
@@ -77,6 +79,7 @@ public class SignalingEndpoint {
         this.metrics = metrics;
         this.drain = drain;
         this.siteStats = siteStats;
+        this.reports = reports;
         this.decoder = new MessageDecoder(config.maxAssetsPerMessage(), config.maxFindLimit());
     }
 
@@ -158,6 +161,8 @@ public class SignalingEndpoint {
             return find(session, find);
         } else if (message instanceof Stats stats) {
             return siteStats.report(session, stats);
+        } else if (message instanceof Report report) {
+            return reports.report(session, report);
         } else {
             Ping ping = (Ping) message;
             return session.send(MessageEncoder.encode(new Pong(ping.id(), ping.ts(), System.currentTimeMillis())));
@@ -219,6 +224,7 @@ public class SignalingEndpoint {
 
     @OnClose
     public Uni<Void> onClose(WebSocketConnection connection) {
+        reports.closed(connection.id());
         PeerSession session = sessions.byConnection(connection.id());
         if (session == null) {
             return Uni.createFrom().voidItem();

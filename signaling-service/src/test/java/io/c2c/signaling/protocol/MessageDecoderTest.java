@@ -12,6 +12,7 @@ import io.c2c.signaling.protocol.in.Hello;
 import io.c2c.signaling.protocol.in.Join;
 import io.c2c.signaling.protocol.in.Leave;
 import io.c2c.signaling.protocol.in.Ping;
+import io.c2c.signaling.protocol.in.Report;
 import io.c2c.signaling.protocol.in.Signal;
 import io.c2c.signaling.protocol.in.SignalKind;
 import io.c2c.signaling.protocol.in.Stats;
@@ -48,7 +49,9 @@ class MessageDecoderTest {
                 Arguments.of("{\"type\":\"stats\"}", new Stats(null, 0, 0, 0, Map.of(), Map.of())),
                 Arguments.of("{\"type\":\"stats\",\"peerBytes\":1099511627776,\"originBytes\":5,\"uploadedBytes\":7,"
                         + "\"connections\":{\"host\":2,\"relay\":1},\"failures\":{\"bad-chunk\":1,\"peer-timeout\":3}}",
-                        new Stats(null, 1L << 40, 5, 7, Map.of("host", 2L, "relay", 1L), Map.of("bad-chunk", 1L, "peer-timeout", 3L))));
+                        new Stats(null, 1L << 40, 5, 7, Map.of("host", 2L, "relay", 1L), Map.of("bad-chunk", 1L, "peer-timeout", 3L))),
+                Arguments.of("{\"type\":\"report\",\"id\":\"r\",\"peerId\":\"" + PEER + "\",\"reason\":\"chunk-hash\"}", new Report("r", PEER, "chunk-hash")),
+                Arguments.of("{\"type\":\"report\",\"peerId\":\"" + PEER + "\",\"reason\":\"protocol-violation\",\"detail\":1}", new Report(null, PEER, "protocol-violation")));
     }
 
     @ParameterizedTest
@@ -110,7 +113,12 @@ class MessageDecoderTest {
                 Arguments.of("{\"type\":\"stats\",\"failures\":{\"Bad Reason\":1}}", ErrorCode.INVALID_FIELD),
                 Arguments.of("{\"type\":\"stats\",\"failures\":{\"x\":1000001}}", ErrorCode.INVALID_FIELD),
                 Arguments.of("{\"type\":\"stats\",\"failures\":{" + java.util.stream.IntStream.range(0, 17)
-                        .mapToObj(i -> "\"r" + i + "\":1").collect(java.util.stream.Collectors.joining(",")) + "}}", ErrorCode.INVALID_FIELD));
+                        .mapToObj(i -> "\"r" + i + "\":1").collect(java.util.stream.Collectors.joining(",")) + "}}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"report\",\"reason\":\"chunk-hash\"}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"report\",\"peerId\":\"" + PEER + "\"}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"report\",\"peerId\":\"" + PEER + "\",\"reason\":\"CHUNK-HASH\"}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"report\",\"peerId\":\"" + PEER + "\",\"reason\":[\"chunk-hash\"]}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"report\",\"peerId\":\"peer\",\"reason\":\"chunk-hash\"}", ErrorCode.INVALID_FIELD));
     }
 
     @ParameterizedTest

@@ -91,13 +91,14 @@ class OwnerApiTest {
         String added = Api.freshDomain();
         as(key).body(Map.of("domains", List.of(domain, added), "origin", "http://origin2.example.org:8080/base",
                         "settings", Map.of("p2pEnabled", false, "uploadCapBytesPerSecond", 1000,
-                                "allowedPaths", List.of("/static/"))))
+                                "allowedPaths", List.of("/static/"), "globalPrivacyControl", "origin-only")))
                 .put("/api/v1/sites/" + siteId).then().statusCode(200)
                 .body("revision", is(2))
                 .body("origin", equalTo("http://origin2.example.org:8080/base"))
                 .body("settings.p2pEnabled", is(false))
                 .body("settings.uploadCapBytesPerSecond", is(1000))
                 .body("settings.allowedPaths", equalTo(List.of("/static/")))
+                .body("settings.globalPrivacyControl", equalTo("origin-only"))
                 .body("domains.name", equalTo(List.of(domain, added)))
                 .body("domains[0].challenge.token", equalTo(token));
 
@@ -147,7 +148,9 @@ class OwnerApiTest {
         "{\"domains\":[\"a.example\"]}",
         "{\"domains\":[\"a.example\"],\"origin\":\"https://o.example\",\"settings\":{\"uploadCapBytesPerSecond\":-1}}",
         "{\"domains\":[\"a.example\"],\"origin\":\"https://o.example\",\"settings\":{\"allowedPaths\":[\"../etc\"]}}",
-        "{\"domains\":[\"a.example\"],\"origin\":\"https://o.example\",\"settings\":{\"maxP2pFileBytes\":99999999999999}}"
+        "{\"domains\":[\"a.example\"],\"origin\":\"https://o.example\",\"settings\":{\"maxP2pFileBytes\":99999999999999}}",
+        "{\"domains\":[\"a.example\"],\"origin\":\"https://o.example\",\"settings\":{\"globalPrivacyControl\":\"sometimes\"}}",
+        "{\"domains\":[\"a.example\"],\"origin\":\"https://o.example\",\"settings\":{\"globalPrivacyControl\":\"IGNORE\"}}"
     })
     void invalidSitesGet400ProblemsNamingTheField(String json) {
         String key = Api.newOwner();

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Two separate headless Chromium processes, each running the real {@code PeerAgent}: A gets files from the origin
  * (proxy path) and announces them; B gets the same file from A over a real RTCDataChannel the agents negotiate
- * themselves, verified chunk by chunk; then A serves a corrupted chunk and B drops and reports A and still ends with
- * the right bytes; then B reconnects, and when A closes mid-transfer B finishes from the origin. The signaling server is played by this test (a small c2c.v1 relay for two peers: hello/welcome,
+ * themselves, verified chunk by chunk; then B reconnects, and when A closes mid-transfer B finishes from the origin;
+ * then A serves a corrupted chunk and B drops and reports A (a {@code report} message to the relay) and still ends
+ * with the right bytes. The signaling server is played by this test (a small c2c.v1 relay for two peers: hello/welcome,
  * find/found from the announced {@code have}s, signal relay), as BrowserHarnessIT relays SDP by hand; the real
  * signaling service is not part of this branch.
  */
@@ -39,6 +40,7 @@ class AgentPeerToPeerIT {
     private static final int CHUNK = 256 * 1024;
 
     private final Map<String, Set<String>> holders = new HashMap<>();
+    private final List<String> reports = new ArrayList<>();
 
     @Test
     void bGetsAFileFromAAndDropsAWhenItLies() throws Exception {
@@ -86,6 +88,30 @@ class AgentPeerToPeerIT {
             JsonNode aStats = snapshot(a);
             assertEquals(one.length, aStats.path("upload").path("bytesServed").asInt(), aStats.toString());
 
+            // A closes mid-transfer: B reconnects to A (discovery still names it), gets part of three.bin from it,
+            // loses it when A closes every connection, and finishes from the origin. (Before the lie below: B never
+            // contacts a peer again once it caught it lying.)
+            assertEquals("origin", serve(peers, peers.get(0), "/three.bin").path("source").asText());
+            pumpUntil(peers, () -> holders.getOrDefault(sha(three), Set.of()).contains(peers.get(0).peerId), "A announces three.bin");
+            a.execute("const ag = window.__agent; ag.policy.site = {...ag.policy.site, uploadCapBytesPerSecond: 512 * 1024};");
+            int servedBefore = snapshot(a).path("upload").path("chunksServed").asInt();
+            bStats = snapshot(b);
+            long peersBefore = bStats.path("bytesFromPeers").asLong();
+            long originBefore = bStats.path("bytesFromOrigin").asLong();
+            b.execute("window.__serve(arguments[0]);", "/three.bin");
+            pumpUntil(peers, () -> snapshot(a).path("upload").path("chunksServed").asInt() >= servedBefore + 2, "A serves part of three.bin");
+            a.execute("const ag = window.__agent; for (const id of [...ag.peers.keys()]) ag.closePeer(id, 'test-close');");
+            JsonNode[] result = new JsonNode[1];
+            pumpUntil(peers, () -> (result[0] = b.execute("return window.__result;")) != null && !result[0].isNull(), "B finishes three.bin");
+            assertEquals(sha(three), result[0].path("sha").asText(), "B's bytes after A closed: " + result[0]);
+            bStats = snapshot(b);
+            // A counts a chunk as served when it sends it; a chunk still in flight when A closes never reaches B,
+            // so only "some bytes came from A" is certain here, not how many.
+            assertTrue(bStats.path("bytesFromPeers").asLong() - peersBefore > 0, bStats.toString());
+            assertTrue(bStats.path("bytesFromOrigin").asLong() - originBefore > 0, bStats.toString());
+            assertEquals(0, bStats.path("peersConnected").asInt(), bStats.toString());
+            a.execute("const ag = window.__agent; ag.policy.site = {...ag.policy.site, uploadCapBytesPerSecond: 64 * 1024 * 1024};");
+
             // A now lies about chunk 1 of two.bin: B detects it, drops and reports A, and the origin fills in
             JsonNode aTwo = serve(peers, peers.get(0), "/two.bin");
             assertEquals("origin", aTwo.path("source").asText(), aTwo.toString());
@@ -105,28 +131,9 @@ class AgentPeerToPeerIT {
             assertEquals(peers.get(0).peerId, bad.path(0).path("peerId").asText(), bStats.toString());
             assertEquals("chunk-hash", bad.path(0).path("reason").asText(), bStats.toString());
             assertEquals(0, bStats.path("peersConnected").asInt(), "A was dropped: " + bStats);
+            assertEquals(1, bStats.path("reported").asInt(), "B reported A to signaling: " + bStats);
+            pumpUntil(peers, () -> reports.contains(peers.get(0).peerId + " chunk-hash"), "B's report reaches the relay");
             assertTrue(bStats.path("failures").path("bad-chunk").asInt() >= 1, bStats.toString());
-
-            // A closes mid-transfer: B reconnects to A (discovery still names it), gets part of three.bin from it,
-            // loses it when A closes every connection, and finishes from the origin
-            assertEquals("origin", serve(peers, peers.get(0), "/three.bin").path("source").asText());
-            pumpUntil(peers, () -> holders.getOrDefault(sha(three), Set.of()).contains(peers.get(0).peerId), "A announces three.bin");
-            a.execute("const ag = window.__agent; ag.policy.site = {...ag.policy.site, uploadCapBytesPerSecond: 512 * 1024};");
-            int servedBefore = snapshot(a).path("upload").path("chunksServed").asInt();
-            long peersBefore = bStats.path("bytesFromPeers").asLong();
-            long originBefore = bStats.path("bytesFromOrigin").asLong();
-            b.execute("window.__serve(arguments[0]);", "/three.bin");
-            pumpUntil(peers, () -> snapshot(a).path("upload").path("chunksServed").asInt() >= servedBefore + 2, "A serves part of three.bin");
-            a.execute("const ag = window.__agent; for (const id of [...ag.peers.keys()]) ag.closePeer(id, 'test-close');");
-            JsonNode[] result = new JsonNode[1];
-            pumpUntil(peers, () -> (result[0] = b.execute("return window.__result;")) != null && !result[0].isNull(), "B finishes three.bin");
-            assertEquals(sha(three), result[0].path("sha").asText(), "B's bytes after A closed: " + result[0]);
-            bStats = snapshot(b);
-            // A counts a chunk as served when it sends it; a chunk still in flight when A closes never reaches B,
-            // so only "some bytes came from A" is certain here, not how many.
-            assertTrue(bStats.path("bytesFromPeers").asLong() - peersBefore > 0, bStats.toString());
-            assertTrue(bStats.path("bytesFromOrigin").asLong() - originBefore > 0, bStats.toString());
-            assertEquals(0, bStats.path("peersConnected").asInt(), bStats.toString());
         }
     }
 
@@ -198,6 +205,7 @@ class AgentPeerToPeerIT {
             }
             case "have" -> message.path("assets").forEach(asset ->
                     holders.computeIfAbsent(asset.asText(), k -> new LinkedHashSet<>()).add(from.peerId));
+            case "report" -> reports.add(message.path("peerId").asText() + " " + message.path("reason").asText());
             case "drop" -> message.path("assets").forEach(asset ->
                     holders.getOrDefault(asset.asText(), new LinkedHashSet<>()).remove(from.peerId));
             case "signal" -> {

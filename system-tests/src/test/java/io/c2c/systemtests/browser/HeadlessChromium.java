@@ -30,6 +30,7 @@ import java.util.Map;
 public final class HeadlessChromium implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String HOST_RULES = "--host-resolver-rules=";
     private static final List<String> FLAGS = List.of(
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -50,6 +51,15 @@ public final class HeadlessChromium implements AutoCloseable {
 
     /** Starts chromedriver and one browser with a fresh profile under {@code dir}. */
     public static HeadlessChromium start(Path dir) throws IOException, InterruptedException {
+        return start(dir, List.of());
+    }
+
+    /**
+     * Like {@link #start(Path)} with extra Chromium switches. A {@code --host-resolver-rules=} switch given here
+     * replaces the default one, so it must block every other look-up itself (end it with
+     * {@code MAP * ~NOTFOUND, EXCLUDE 127.0.0.1}).
+     */
+    public static HeadlessChromium start(Path dir, List<String> extraFlags) throws IOException, InterruptedException {
         Path chromedriver = Path.of(System.getenv().getOrDefault("C2C_CHROMEDRIVER", "/usr/bin/chromedriver"));
         Path chromium = Path.of(System.getenv().getOrDefault("C2C_CHROMIUM", "/usr/lib/chromium/chromium"));
         if (!Files.isExecutable(chromedriver) || !Files.isExecutable(chromium)) {
@@ -64,6 +74,10 @@ public final class HeadlessChromium implements AutoCloseable {
         try {
             awaitDriver(base);
             List<String> args = new ArrayList<>(FLAGS);
+            if (extraFlags.stream().anyMatch(flag -> flag.startsWith(HOST_RULES))) {
+                args.removeIf(flag -> flag.startsWith(HOST_RULES));
+            }
+            args.addAll(extraFlags);
             args.add("--user-data-dir=" + dir.resolve("profile").toAbsolutePath());
             ObjectNode capabilities = JSON.createObjectNode();
             ObjectNode always = capabilities.putObject("capabilities").putObject("alwaysMatch");

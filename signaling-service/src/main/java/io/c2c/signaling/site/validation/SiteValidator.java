@@ -152,10 +152,14 @@ public class SiteValidator {
                 errors.add(new FieldError("settings.allowedPaths[" + i + "]", problem));
             }
         }
+        String gpc = input.globalPrivacyControl() == null ? SiteSettings.GPC_NO_UPLOAD : input.globalPrivacyControl();
+        if (!SiteSettings.GPC_MODES.contains(gpc)) {
+            errors.add(new FieldError("settings.globalPrivacyControl", "must be no-upload, origin-only or ignore"));
+        }
         if (errors.size() > errorsBefore) {
             return SiteSettings.DEFAULTS; // never built from invalid input; the caller reports the errors
         }
-        return new SiteSettings(p2p, cap, maxFile, paths);
+        return new SiteSettings(p2p, cap, maxFile, paths, gpc);
     }
 
     /** Why {@code path} is not a plain absolute URL path, or null when it is one. */

@@ -1,0 +1,108 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PeerAgent } from '../../main/resources/META-INF/resources/c2c/agent.js';
+import { manifestJson, randomBytes, settle } from './support.js';
+
+// PeerAgent's signaling side in Node (no RTCPeerConnection is needed until a peer is contacted): a scripted socket
+// stands in for signaling-service, whose real behaviour is tested against the server in SiteDeliveryIT.
+function scriptedServer() {
+  const sent = [];
+  class FakeSocket {
+    constructor() {
+      this.readyState = 0;
+      setImmediate(() => { this.readyState = 1; this.onopen?.(); });
+    }
+
+    send(text) {
+      const message = JSON.parse(text);
+      sent.push(message);
+      if (message.type === 'find') {
+        setImmediate(() => this.onmessage?.({ data: JSON.stringify({ type: 'found', re: message.id, asset: message.asset, stale: false, peers: [{ peerId: 'c'.repeat(32) }] }) }));
+      }
+      if (message.type === 'hello') {
+        setImmediate(() => this.onmessage?.({ data: JSON.stringify({ type: 'welcome', re: message.id, peerId: 'a'.repeat(32), resumeToken: 'b'.repeat(32), heartbeatIntervalMs: 0, iceServers: [] }) }));
+      }
+    }
+
+    close() {
+      this.readyState = 3;
+    }
+  }
+  return { FakeSocket, sent };
+}
+
+function agentWith(files, FakeSocket, settings = { p2pEnabled: true, uploadCapBytesPerSecond: 1024 }) {
+  const manifest = manifestJson(files, 1024);
+  const agent = new PeerAgent({
+    siteId: 'demo', manifest, settings, signalingUrl: 'ws://127.0.0.1/_c2c/signal', WebSocketImpl: FakeSocket,
+  });
+  return { agent, files: agent.manifest.files };
+}
+
+async function keepWhole(agent, file, bytes) {
+  await agent.keep(file, bytes);
+  await settle();
+}
+
+test('files kept before the welcome are announced at the welcome; later ones as they complete; none twice before it', async () => {
+  const early = randomBytes(3000, 1);
+  const late = randomBytes(1500, 2);
+  const { FakeSocket, sent } = scriptedServer();
+  const { agent, files } = agentWith([{ path: '/early.bin', bytes: early }, { path: '/late.bin', bytes: late }], FakeSocket);
+  const [earlyFile, lateFile] = files;
+
+  await keepWhole(agent, earlyFile, early); // the frame loaded a file before signaling was up
+  assert.equal(sent.length, 0, 'nothing can be sent before the socket exists');
+
+  await agent.start();
+  await settle();
+  assert.deepEqual(sent.map((m) => m.type), ['hello', 'have']);
+  assert.deepEqual(sent[1].assets, [earlyFile.sha256], 'the file kept before the welcome is announced');
+
+  await keepWhole(agent, lateFile, late);
+  assert.deepEqual(sent.slice(2).map((m) => [m.type, m.assets]), [['have', [lateFile.sha256]]]);
+});
+
+test('a start with nothing held sends no empty have', async () => {
+  const { FakeSocket, sent } = scriptedServer();
+  const { agent } = agentWith([{ path: '/x.bin', bytes: randomBytes(10, 3) }], FakeSocket);
+  await agent.start();
+  await settle();
+  assert.deepEqual(sent.map((m) => m.type), ['hello']);
+});
+
+test('hello offers the upload capacity the policy allows (discovery skips peers without any), 0 when the visitor does not upload', async () => {
+  const uploading = scriptedServer();
+  await agentWith([{ path: '/x.bin', bytes: randomBytes(10, 3) }], uploading.FakeSocket).agent.start();
+  assert.deepEqual(uploading.sent[0].capabilities, { uploadCapacity: 1024 });
+
+  const off = scriptedServer();
+  await agentWith([{ path: '/x.bin', bytes: randomBytes(10, 3) }], off.FakeSocket, { p2pEnabled: false, uploadCapBytesPerSecond: 1024 }).agent.start();
+  assert.deepEqual(off.sent[0].capabilities, { uploadCapacity: 0 });
+
+  const gpc = scriptedServer();
+  const { agent } = agentWith([{ path: '/x.bin', bytes: randomBytes(10, 3) }], gpc.FakeSocket, { uploadCapBytesPerSecond: 4096, globalPrivacyControl: 'no-upload' });
+  agent.policy.environment = () => ({ saveData: false, gpc: true, optOut: false });
+  await agent.start();
+  assert.deepEqual(gpc.sent[0].capabilities, { uploadCapacity: 0 });
+});
+
+test('a peer that sent a bad chunk is reported once, never asked again even when discovery names it, and its offers are refused', async () => {
+  const { FakeSocket, sent } = scriptedServer();
+  const { agent, files } = agentWith([{ path: '/x.bin', bytes: randomBytes(10, 3) }], FakeSocket);
+  await agent.start();
+  const liar = 'c'.repeat(32);
+  agent.reportPeer(liar, 'chunk-hash');
+  agent.reportPeer(liar, 'chunk-hash');
+  assert.deepEqual(sent.filter((m) => m.type === 'report'), [{ type: 'report', peerId: liar, reason: 'chunk-hash' }]);
+  assert.equal(agent.snapshot().reported, 1);
+
+  // discovery still names it (only it): no connection is attempted (RTCPeerConnection does not even exist in Node)
+  assert.deepEqual(await agent.peersFor(files[0]), []);
+  assert.equal(agent.peers.size, 0);
+
+  await agent.onSignalingMessage({ type: 'signal', from: liar, kind: 'offer', payload: { type: 'offer', sdp: 'v=0' } });
+  assert.deepEqual(sent.at(-1), { type: 'signal', to: liar, kind: 'bye' });
+  assert.equal(agent.peers.size, 0);
+  assert.equal(agent.snapshot().failures['offer-from-banned'], 1);
+});
