@@ -43,3 +43,38 @@ test('a file larger than the whole budget is not kept', async () => {
   assert.equal(store.has(h('a'), 0), false);
   assert.throws(() => new ChunkStore({ maxBytes: -1 }), RangeError);
 });
+
+test('cache storage: every page life gets its own cache; stale ones and the old shared one are swept', async () => {
+  const { CacheStorageBackend } = await import('../../main/resources/META-INF/resources/c2c/chunk-store.js');
+  const opened = new Map();
+  const caches = {
+    names: new Set(['c2c-chunks-v1', `c2c-chunks-v1-${1000}-aa`, `c2c-chunks-v1-${1000 + 25 * 3600 * 1000 - 10}-bb`, 'other-app']),
+    async keys() { return [...this.names]; },
+    async delete(name) { const had = this.names.delete(name); opened.delete(name); return had; },
+    async open(name) {
+      this.names.add(name);
+      if (!opened.has(name)) opened.set(name, new Map());
+      const store = opened.get(name);
+      return {
+        async match(url) { return store.has(url) ? new Response(store.get(url)) : undefined; },
+        async put(url, response) { store.set(url, new Uint8Array(await response.arrayBuffer())); },
+        async delete(url) { return store.delete(url); },
+      };
+    },
+  };
+  const now = 1000 + 25 * 3600 * 1000;
+  let hide;
+  const first = CacheStorageBackend.forPageLife(caches, { now, random: () => 0.25, onPageHide: (drop) => { hide = drop; } });
+  const second = CacheStorageBackend.forPageLife(caches, { now, random: () => 0.5 });
+  assert.notEqual(first.name, second.name, 'two tabs, two caches');
+  await first.put('k', new Uint8Array([1, 2, 3]));
+  await second.put('k', new Uint8Array([9]));
+  assert.deepEqual([...await first.get('k')], [1, 2, 3], 'a second tab does not wipe or overwrite the first one');
+  const names = await caches.keys();
+  assert.ok(!names.includes('c2c-chunks-v1'), 'the old shared cache is gone');
+  assert.ok(!names.includes('c2c-chunks-v1-1000-aa'), 'a page life older than a day is swept');
+  assert.ok(names.some((n) => n.endsWith('-bb')), 'a recent page life of another tab is kept');
+  assert.ok(names.includes('other-app'), 'other caches of the origin are left alone');
+  await hide();
+  assert.ok(!(await caches.keys()).includes(first.name), 'the own cache goes with the page');
+});

@@ -76,7 +76,11 @@ export class PeerAgent {
     this.policy = new UploadPolicy(settings, browserEnvironment());
     this.store = new ChunkStore({
       maxBytes: this.options.storeBytes,
-      backend: globalThis.caches ? new CacheStorageBackend(globalThis.caches) : new MemoryBackend(),
+      backend: globalThis.caches
+        ? CacheStorageBackend.forPageLife(globalThis.caches, {
+          onPageHide: (drop) => globalThis.addEventListener?.('pagehide', (event) => { if (!event.persisted) drop(); }),
+        })
+        : new MemoryBackend(),
       onComplete: (hash) => this.announce([hash]),
       onEvict: (hash) => this.signaling?.drop([hash]),
     });

@@ -32,12 +32,31 @@ export class MemoryBackend {
  * Keeps bytes in Cache Storage under synthetic same-origin URLs, so they survive reloads.
  * Only exercised in a real browser (see docs/browser.md, "What is tested where").
  */
+const PAGE_CACHE_PREFIX = 'c2c-chunks-v1-';
+
 export class CacheStorageBackend {
-  /** @param {CacheStorage} caches @param {string} [name] */
-  constructor(caches, name = 'c2c-chunks-v1') {
+  /** @param {CacheStorage} caches @param {string} [name] @param {Promise<unknown>} [ready] work to finish first */
+  constructor(caches, name = 'c2c-chunks-v1', ready = Promise.resolve()) {
+    this.name = name;
     // The store's index lives in memory, so bytes left by an earlier page life would be unaccounted for:
     // start empty rather than let them escape the budget.
-    this.cache = caches.delete(name).then(() => caches.open(name));
+    this.cache = ready.then(() => caches.delete(name)).then(() => caches.open(name));
+  }
+
+  /**
+   * A backend of its own for this page life. Cache Storage is shared by every tab of the origin, and each tab's
+   * agent is a separate peer with its own in-memory index: a shared cache name would let a new tab wipe (or
+   * overwrite) what another tab is serving. Caches of page lives older than `staleMs` (closed or crashed tabs) are
+   * deleted; the own cache goes when the page is hidden for good.
+   */
+  static forPageLife(caches, { now = Date.now(), random = Math.random, staleMs = 24 * 3600 * 1000, onPageHide } = {}) {
+    const name = `${PAGE_CACHE_PREFIX}${now}-${Math.floor(random() * 2 ** 32).toString(16)}`;
+    const swept = caches.keys().then((names) => Promise.all(names
+      .filter((n) => n === 'c2c-chunks-v1' || (n.startsWith(PAGE_CACHE_PREFIX) && !(now - Number(n.slice(PAGE_CACHE_PREFIX.length).split('-')[0]) < staleMs)))
+      .map((n) => caches.delete(n)))).catch(() => {});
+    const backend = new CacheStorageBackend(caches, name, swept);
+    onPageHide?.(() => caches.delete(name));
+    return backend;
   }
 
   url(key) {
