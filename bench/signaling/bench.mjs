@@ -1,7 +1,9 @@
 // Signaling benchmark: c2c signaling-service (two pods sharing one Redis: same-pod and cross-pod)
 // side by side with the PeerJS server (npm `peer`), in one run, same load generator.
 // Usage (from the repository root, after ./mvnw -B package -pl signaling-service -am -DskipTests):
-//   node bench/signaling/bench.mjs [--pairs 200] [--window 8] [--seconds 10] [--warmup 5] [--hold 5000]
+//   node bench/signaling/bench.mjs [--pairs 200] [--window 8] [--seconds 10] [--warmup 5] [--hold 5000] [--rate N]
+// --rate N switches to an open loop: N signals/s in total, spread evenly over the pairs and both directions,
+// sent on a 10 ms clock whatever the deliveries do, so latency is measured at that load, not at saturation.
 // Everything listens on 127.0.0.1; all processes are started here and stopped at the end.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -24,6 +26,7 @@ const HOLDS = String(args.hold ?? 5000).split(',').map(Number).filter(n => n > 0
 const HOLD = HOLDS[0];
 const SKIP_RELAY = 'skip-relay' in args;
 const WARMUP = Number(args.warmup ?? 5);
+const RATE = Number(args.rate ?? 0);
 const ORIGIN = 'http://bench.local';
 const children = [];
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'c2c-bench-'));
@@ -166,11 +169,39 @@ async function relay(label, factoryA, factoryB, serverPids) {
       if (running) to.send(from.id, KINDS[n++ % 3], { t: performance.now(), sdp: 'x'.repeat(200) });
     };
   };
-  for (let i = 0; i < PAIRS; i++) { wire(a[i], b[i]); wire(b[i], a[i]); }
-  for (let i = 0; i < PAIRS; i++) {
-    for (let w = 0; w < WINDOW; w++) {
-      a[i].send(b[i].id, 'offer', { t: performance.now(), sdp: 'x'.repeat(200) });
-      b[i].send(a[i].id, 'answer', { t: performance.now(), sdp: 'x'.repeat(200) });
+  let clock = null;
+  if (RATE > 0) {
+    // Open loop: deliveries only record; a 10 ms clock sends each connection's share (fractions carried over).
+    for (const c of [...a, ...b]) {
+      c.onSignal = (src, payload) => {
+        if (measuring) {
+          delivered++;
+          if (latencies.length < 2_000_000) latencies.push(performance.now() - payload.t);
+        }
+      };
+    }
+    const perConnectionPerTick = RATE / (2 * PAIRS) / 100;
+    let owed = 0;
+    let n = 0;
+    clock = setInterval(() => {
+      owed += perConnectionPerTick;
+      const now = Math.floor(owed);
+      owed -= now;
+      for (let k = 0; k < now; k++) {
+        for (let i = 0; i < PAIRS; i++) {
+          a[i].send(b[i].id, KINDS[n % 3], { t: performance.now(), sdp: 'x'.repeat(200) });
+          b[i].send(a[i].id, KINDS[n % 3], { t: performance.now(), sdp: 'x'.repeat(200) });
+        }
+        n++;
+      }
+    }, 10);
+  } else {
+    for (let i = 0; i < PAIRS; i++) { wire(a[i], b[i]); wire(b[i], a[i]); }
+    for (let i = 0; i < PAIRS; i++) {
+      for (let w = 0; w < WINDOW; w++) {
+        a[i].send(b[i].id, 'offer', { t: performance.now(), sdp: 'x'.repeat(200) });
+        b[i].send(a[i].id, 'answer', { t: performance.now(), sdp: 'x'.repeat(200) });
+      }
     }
   }
   await new Promise(r => setTimeout(r, WARMUP * 1000)); // warm-up (the JVM's JIT needs a few seconds)
@@ -182,11 +213,12 @@ async function relay(label, factoryA, factoryB, serverPids) {
   const elapsed = (performance.now() - t0) / 1000;
   const cpu = serverPids.map((pid, i) => (cpuTicks(pid) - cpu0[i]) / 100);
   running = false;
+  if (clock) clearInterval(clock);
   await new Promise(r => setTimeout(r, 500));
   [...a, ...b].forEach(c => c.ws.terminate());
   latencies.sort((x, y) => x - y);
   return {
-    label, pairs: PAIRS, window: WINDOW, msgPerSec: Math.round(delivered / elapsed),
+    label, pairs: PAIRS, window: RATE > 0 ? `open ${RATE}/s` : WINDOW, msgPerSec: Math.round(delivered / elapsed),
     p50ms: +percentile(latencies, 0.5).toFixed(3), p99ms: +percentile(latencies, 0.99).toFixed(3),
     p999ms: +percentile(latencies, 0.999).toFixed(3), serverCpuSeconds: cpu.map(c => +c.toFixed(1)).join('+'),
   };
@@ -236,7 +268,7 @@ async function main() {
   const out = path.join(root, 'bench', 'results');
   fs.mkdirSync(out, { recursive: true });
   const file = path.join(out, `signaling-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, PAIRS, WINDOW, SECONDS, HOLDS, results, holds }, null, 2));
+  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, PAIRS, WINDOW, RATE, SECONDS, HOLDS, results, holds }, null, 2));
   console.log(`written ${file}`);
 }
 
