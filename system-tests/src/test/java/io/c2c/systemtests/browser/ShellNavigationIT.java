@@ -22,28 +22,6 @@ class ShellNavigationIT {
 
     private static final Duration STEP = Duration.ofSeconds(30);
 
-    /** Resolves when the frame shows the page titled arguments[0] with its script run (and, if arguments[1], on a fresh shell). */
-    private static final String WAIT_PAGE = """
-            const [title, fresh, done] = arguments;
-            const started = Date.now();
-            (function poll() {
-              const f = document.getElementById('c2c-site');
-              let h = null, runs = 0, controlled = false, framePath = null;
-              try {
-                h = f.contentDocument.getElementById('h');
-                runs = f.contentWindow.appRuns || 0;
-                controlled = !!f.contentWindow.navigator.serviceWorker.controller;
-                framePath = f.contentWindow.location.pathname;
-              } catch (e) { /* frame not ready */ }
-              const ok = h && h.textContent === title && runs > 0 && document.title === title && location.pathname === framePath
-                  && (!fresh || window.__before === undefined);
-              if (ok) return done({path: location.pathname, title: document.title, framePath, controlled});
-              if (Date.now() - started > 20000) {
-                return done({timeout: true, path: location.pathname, title: document.title, framePath, h: h && h.textContent, runs});
-              }
-              setTimeout(poll, 50);
-            })();
-            """;
 
     private static final String WAIT_CONTROLLED = """
             const done = arguments[arguments.length - 1];
@@ -133,7 +111,7 @@ class ShellNavigationIT {
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             try {
-                JsonNode page = browser.executeAsync(WAIT_PAGE, STEP, title, fresh);
+                JsonNode page = browser.executeAsync(ShellScripts.WAIT_PAGE, STEP, title, fresh, 20_000);
                 assertFalse(page.has("timeout"), "page " + title + " did not show: " + page);
                 return page;
             } catch (IllegalStateException navigating) {

@@ -122,29 +122,6 @@ class SiteDeliveryIT {
             }, (e) => done({error: String(e)}));
             """;
 
-    /** Resolves when the frame shows the page titled arguments[0] with its script run, URL and title in step. */
-    private static final String WAIT_PAGE = """
-            const [title, fresh, done] = arguments;
-            const started = Date.now();
-            (function poll() {
-              const f = document.getElementById('c2c-site');
-              let h = null, runs = 0, controlled = false, framePath = null;
-              try {
-                h = f.contentDocument.getElementById('h');
-                runs = f.contentWindow.appRuns || 0;
-                controlled = !!f.contentWindow.navigator.serviceWorker.controller;
-                framePath = f.contentWindow.location.pathname;
-              } catch (e) { /* frame not ready */ }
-              const ok = h && h.textContent === title && runs > 0 && document.title === title && location.pathname === framePath
-                  && (!fresh || window.__before === undefined);
-              if (ok) return done({path: location.pathname, title: document.title, framePath, controlled});
-              if (Date.now() - started > 30000) {
-                return done({timeout: true, path: location.pathname, title: document.title, framePath, controlled,
-                    h: h && h.textContent, runs});
-              }
-              setTimeout(poll, 50);
-            })();
-            """;
 
     @BeforeAll
     static void startPlatformAndRegisterTheSite() throws Exception {
@@ -530,7 +507,7 @@ class SiteDeliveryIT {
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             try {
-                JsonNode page = browser.executeAsync(WAIT_PAGE, STEP, title, fresh);
+                JsonNode page = browser.executeAsync(ShellScripts.WAIT_PAGE, STEP, title, fresh, 30_000);
                 assertFalse(page.has("timeout"), "page " + title + " did not show: " + page);
                 return page;
             } catch (IllegalStateException navigating) {
