@@ -54,6 +54,11 @@ public final class RedisKeys {
         return ROOM_VERSION_PREFIX + site + ":" + room;
     }
 
+    /** String (short TTL): the id of the join request that last added the peer to the room, for retries. */
+    public static String joinOp(String site, String room, String peerId) {
+        return "c2c:joinop:" + site + ":" + room + ":" + peerId;
+    }
+
     static String roomPrefix(String site) {
         return ROOM_PREFIX + site + ":";
     }

@@ -159,18 +159,19 @@ public class RedisScripts {
             """);
 
     /**
-     * KEYS room, peerRooms, peer, roomVersion. ARGV peerId, room, maxMembers, maxRooms, ttlMs.
+     * KEYS room, peerRooms, peer, roomVersion, joinOp. ARGV peerId, room, maxMembers, maxRooms, ttlMs, opId.
      * → {gone} | {full} | {too-many} | {new, members[], version} | {again, members[], version}
-     * A join of a member gets a new version too ({@code again}): the caller announces the member once
-     * more, so a join retried after a lost answer still reaches the other members (a repeated
-     * member-joined is harmless to the client rule).
+     * {@code opId} names this join request: run again with the same id (a retry after a lost answer), it gives
+     * the first run's {@code new} again, so the caller still announces the member; a join of a room the peer is
+     * already in from another request is {@code again} and announces nothing.
      */
     public static final Script JOIN = new Script(true, """
             BUMP
             if not redis.call('HGET', KEYS[3], 'site') then return {'gone'} end
             if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then
               redis.call('SADD', KEYS[2], ARGV[2])
-              return {'again', redis.call('SMEMBERS', KEYS[1]), bump(KEYS[4], ARGV[5])}
+              local result = redis.call('GET', KEYS[5]) == ARGV[6] and 'new' or 'again'
+              return {result, redis.call('SMEMBERS', KEYS[1]), redis.call('GET', KEYS[4]) or '0'}
             end
             if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[3]) then return {'full'} end
             if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[4]) then return {'too-many'} end
@@ -178,6 +179,7 @@ public class RedisScripts {
             redis.call('PEXPIRE', KEYS[1], ARGV[5])
             redis.call('SADD', KEYS[2], ARGV[2])
             redis.call('PEXPIRE', KEYS[2], ARGV[5])
+            redis.call('SET', KEYS[5], ARGV[6], 'PX', 30000)
             return {'new', redis.call('SMEMBERS', KEYS[1]), bump(KEYS[4], ARGV[5])}
             """.replace("BUMP", BUMP));
 

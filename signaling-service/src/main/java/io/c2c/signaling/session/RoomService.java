@@ -46,8 +46,9 @@ public class RoomService {
         String peer = session.peerId();
         return scripts.run(RedisScripts.JOIN,
                         List.of(RedisKeys.room(session.site(), join.room()), RedisKeys.peerRooms(peer), RedisKeys.peer(peer),
-                                RedisKeys.roomVersion(session.site(), join.room())),
-                        List.of(peer, join.room(), maxMembers, maxRooms, ttl))
+                                RedisKeys.roomVersion(session.site(), join.room()),
+                                RedisKeys.joinOp(session.site(), join.room(), peer)),
+                        List.of(peer, join.room(), maxMembers, maxRooms, ttl, Ids.random128()))
                 .chain(response -> {
                     String result = response.get(0).toString();
                     switch (result) {
@@ -60,7 +61,9 @@ public class RoomService {
                     long version = response.get(2).toLong();
                     session.rooms().add(join.room());
                     Uni<Void> reply = session.send(MessageEncoder.encode(new Joined(join.id(), join.room(), members, version)));
-                    // also for "again": a join retried after a lost answer must still reach the members
+                    if (!"new".equals(result)) {
+                        return reply;
+                    }
                     String notice = MessageEncoder.encode(new MemberJoined(join.room(), peer, version));
                     return reply.chain(() -> notifyAll(session.site(), members, peer, notice));
                 });
