@@ -105,7 +105,9 @@ public class RelayNodeRegistry {
                     "heartbeatAt", Long.toString(self.heartbeatAt())));
             keys.pexpire(key, config.nodeTtl());
             sortedSets.zadd(NODES_KEY, now, nodeId);
-            relay.allocations().alternate(alternateTo(liveNodes(), nodeId, config.region()));
+            // Only a draining node redirects; reading every node's record is not worth it otherwise (a drain runs
+            // a heartbeat at once, so the alternate is there from the start of the drain).
+            relay.allocations().alternate(self.draining() ? alternateTo(liveNodes(), nodeId, config.region()) : null);
             if (failing) {
                 LOG.infof("relay node %s registered again", nodeId);
                 failing = false;
