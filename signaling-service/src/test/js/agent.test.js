@@ -106,3 +106,41 @@ test('a peer that sent a bad chunk is reported once, never asked again even when
   assert.equal(agent.peers.size, 0);
   assert.equal(agent.snapshot().failures['offer-from-banned'], 1);
 });
+
+test('status: sent when the visitor stops uploading, not while nothing changed since hello', async () => {
+  const { FakeSocket, sent } = scriptedServer();
+  const { agent } = agentWith([{ path: '/x.bin', bytes: randomBytes(10, 3) }], FakeSocket);
+  await agent.start();
+  agent.sendStatus();
+  assert.deepEqual(sent.filter((m) => m.type === 'status'), [], 'hello already told the capacity');
+  agent.policy.environment = () => ({ saveData: true, gpc: false, optOut: false });
+  agent.sendStatus();
+  assert.deepEqual(sent.filter((m) => m.type === 'status'), [{ type: 'status', uploadCapacity: 0, uploadRate: 0 }]);
+  agent.sendStatus();
+  assert.equal(sent.filter((m) => m.type === 'status').length, 1, 'once per change');
+});
+
+test('status tick: the selected pair RTT to a peer with a coordinate moves our coordinate, which is then reported', async () => {
+  const { FakeSocket, sent } = scriptedServer();
+  const { agent } = agentWith([{ path: '/x.bin', bytes: randomBytes(10, 3) }], FakeSocket);
+  await agent.start();
+  const remote = 'd'.repeat(32);
+  let described = null;
+  const stats = new Map([['t', { type: 'transport', selectedCandidatePairId: 'p' }], ['p', { type: 'candidate-pair', id: 'p', currentRoundTripTime: 0.04 }]]);
+  agent.peers.set(remote, { peerId: remote, pc: { getStats: async () => stats, setRemoteDescription: async (d) => { described = d; } } });
+  // the answer carries the other peer's coordinate; the description handed to WebRTC is only type and sdp
+  await agent.onSignalingMessage({ type: 'signal', from: remote, kind: 'answer',
+    payload: { type: 'answer', sdp: 'v=0', coordinate: { vector: [30], height: 2, error: 0.2 } } });
+  assert.deepEqual(described, { type: 'answer', sdp: 'v=0' });
+  agent.peers.get(remote).ready = true;
+  await agent.statusTick();
+  const status = sent.filter((m) => m.type === 'status');
+  assert.equal(status.length, 1);
+  assert.equal(status[0].coordinate.vector.length, 8);
+  assert.ok(status[0].coordinate.error < 1.5, 'a sample lowered the error');
+  assert.ok(Math.abs(status[0].coordinate.vector[0]) > 0, 'the sample moved the point');
+
+  // a malformed coordinate from the network is ignored, not sampled against
+  await agent.onSignalingMessage({ type: 'signal', from: remote, kind: 'answer', payload: { type: 'answer', sdp: 'v=0', coordinate: { vector: ['x'] } } });
+  assert.equal(agent.peers.get(remote).remoteCoordinate, null);
+});

@@ -11,7 +11,8 @@ import { PeerLink, attachDataChannel } from './peer-link.js';
 import { fetchFile } from './scheduler.js';
 import { SIGNALING_PATH, SignalingClient } from './signaling-client.js';
 import { StatsReporter } from './stats-reporter.js';
-import { UploadPolicy, UploadServer, browserEnvironment } from './upload.js';
+import { UploadPolicy, UploadServer, browserEnvironment, setOptOut } from './upload.js';
+import { VivaldiCoordinate, parseCoordinate } from './vivaldi.js';
 
 /** Defaults of the agent; each can be overridden by the bootstrap answer's `agent` object. */
 export const AGENT_DEFAULTS = Object.freeze({
@@ -31,6 +32,8 @@ export const AGENT_DEFAULTS = Object.freeze({
   iceTransportPolicy: 'all',
   /** overrides of the scheduler's DEFAULT_FETCH_POLICY (deadlines, timeouts, per-peer limit) */
   fetchPolicy: Object.freeze({}),
+  /** how often peer RTTs are sampled and a changed `status` is sent */
+  statusIntervalMs: 30_000,
 });
 
 /** Reads a JSON response with a byte bound (a manifest is data from the network like any other). */
@@ -86,8 +89,11 @@ export class PeerAgent {
     });
     this.upload = new UploadServer({ store: this.store, policy: this.policy, clock: this.clock });
     this.origin = originProxy(this.options.originBase);
-    /** peerId → { pc, link, open: Promise, type } */
+    /** peerId → { pc, link, open: Promise, type, remoteCoordinate } */
     this.peers = new Map();
+    this.position = new VivaldiCoordinate();
+    /** the last `status` that went out, to send only what changed */
+    this.sentStatus = null;
     /** file hash → peer ids discovery named as holders */
     this.holders = new Map();
     /** file hash → the fetch in progress */
@@ -118,7 +124,10 @@ export class PeerAgent {
     } catch {
       resume = null;
     }
-    const welcome = await this.signaling.connect(resume, { uploadCapacity: this.uploadCapacity() });
+    const capacity = this.uploadCapacity();
+    const welcome = await this.signaling.connect(resume, { uploadCapacity: capacity });
+    // hello told the capacity; a coordinate goes with the next status
+    this.sentStatus = { status: { uploadCapacity: capacity, uploadRate: 0 }, at: this.clock.now(), served: this.upload.stats.bytesServed };
     try {
       sessionStorage.setItem('c2c.resume', JSON.stringify({ peerId: welcome.peerId, resumeToken: welcome.resumeToken }));
     } catch {
@@ -133,7 +142,51 @@ export class PeerAgent {
     // one reporter for the page's life: after a reconnect it goes on from what it already reported
     this.reporter ??= new StatsReporter({ snapshot: () => this.snapshot(), send: (m) => this.signaling?.send(m) ?? false, clock: this.clock });
     this.reporter.start();
+    if (!this.statusTimer) {
+      const tick = () => {
+        this.statusTick().catch(() => this.fail('status-failed'));
+        this.statusTimer = this.clock.setTimeout(tick, this.options.statusIntervalMs);
+        this.statusTimer?.unref?.();
+      };
+      this.statusTimer = this.clock.setTimeout(tick, this.options.statusIntervalMs);
+      this.statusTimer?.unref?.();
+      // the visitor's limits can change under a running page
+      globalThis.navigator?.connection?.addEventListener?.('change', () => this.sendStatus());
+      globalThis.addEventListener?.('storage', () => this.sendStatus());
+    }
     return this;
+  }
+
+  /** Stores the visitor's choice not to upload (or withdraws it), telling signaling at once. */
+  setUploadOptOut(optOut) {
+    setOptOut(optOut);
+    this.sendStatus();
+  }
+
+  /** Samples each connected peer's RTT (the selected ICE pair's: no extra traffic) into the coordinate; sends a changed status. */
+  async statusTick() {
+    for (const entry of this.peers.values()) {
+      if (!entry.ready || !entry.remoteCoordinate) continue;
+      const rtt = await selectedPairRtt(entry.pc);
+      if (rtt !== null) this.position.update(rtt, entry.remoteCoordinate);
+    }
+    this.sendStatus();
+  }
+
+  /** Sends `status` when the capacity, the upload rate (by over a fifth) or the coordinate changed. */
+  sendStatus() {
+    if (!this.signaling?.welcome) return;
+    const now = this.clock.now();
+    const served = this.upload.stats.bytesServed;
+    const previous = this.sentStatus;
+    const seconds = previous ? (now - previous.at) / 1000 : 0;
+    const uploadRate = seconds > 0 ? Math.max(0, Math.floor((served - previous.served) / seconds)) : 0;
+    const status = { uploadCapacity: this.uploadCapacity(), uploadRate };
+    if (this.position.samples > 0) status.coordinate = this.position.toJSON();
+    const changed = !previous || previous.status.uploadCapacity !== status.uploadCapacity
+      || Math.abs(previous.status.uploadRate - uploadRate) > Math.max(1024, previous.status.uploadRate / 5)
+      || JSON.stringify(previous.status.coordinate) !== JSON.stringify(status.coordinate);
+    if (changed && this.signaling.send({ type: 'status', ...status }) !== false) this.sentStatus = { status, at: now, served };
   }
 
   /**
@@ -308,11 +361,7 @@ export class PeerAgent {
   async recordPath(entry) {
     try {
       const report = await entry.pc.getStats();
-      let pair = null;
-      report.forEach((s) => {
-        if (s.type === 'transport' && s.selectedCandidatePairId) pair = report.get(s.selectedCandidatePairId);
-      });
-      if (!pair) report.forEach((s) => { if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') pair = s; });
+      const pair = selectedPair(report);
       const local = pair && report.get(pair.localCandidateId);
       if (local?.candidateType) {
         entry.type = local.candidateType;
@@ -331,7 +380,7 @@ export class PeerAgent {
     entry.opened.catch(() => {});
     const offer = await entry.pc.createOffer();
     await entry.pc.setLocalDescription(offer);
-    this.signaling.signal(peerId, 'offer', { type: offer.type, sdp: offer.sdp });
+    this.signaling.signal(peerId, 'offer', { type: offer.type, sdp: offer.sdp, coordinate: this.position.toJSON() });
     return entry.opened;
   }
 
@@ -369,12 +418,14 @@ export class PeerAgent {
         };
       });
       entry.opened.catch(() => {});
-      await entry.pc.setRemoteDescription(payload);
+      entry.remoteCoordinate = parseCoordinate(payload?.coordinate);
+      await entry.pc.setRemoteDescription({ type: payload?.type, sdp: payload?.sdp });
       const answer = await entry.pc.createAnswer();
       await entry.pc.setLocalDescription(answer);
-      this.signaling.signal(from, 'answer', { type: answer.type, sdp: answer.sdp });
+      this.signaling.signal(from, 'answer', { type: answer.type, sdp: answer.sdp, coordinate: this.position.toJSON() });
     } else if (kind === 'answer' && entry) {
-      await entry.pc.setRemoteDescription(payload);
+      entry.remoteCoordinate = parseCoordinate(payload?.coordinate);
+      await entry.pc.setRemoteDescription({ type: payload?.type, sdp: payload?.sdp });
     } else if (kind === 'candidate' && entry) {
       await entry.pc.addIceCandidate(payload).catch(() => this.fail('bad-candidate'));
     } else if (kind === 'bye' && entry) {
@@ -399,6 +450,29 @@ export class PeerAgent {
   /** Everything the owner status page and the browser tests read. */
   snapshot() {
     return { peerId: this.peerId, ...this.stats, upload: this.upload.stats, held: this.store.completeFiles().length, policy: this.policy.decide() };
+  }
+}
+
+/** The candidate pair a getStats() report says is in use, or null. */
+function selectedPair(report) {
+  let pair = null;
+  report.forEach((s) => {
+    if (s.type === 'transport' && s.selectedCandidatePairId) pair = report.get(s.selectedCandidatePairId);
+  });
+  // without transport stats (Firefox) the pair itself is marked
+  if (!pair) report.forEach((s) => { if (s.type === 'candidate-pair' && (s.selected || (s.nominated && s.state === 'succeeded'))) pair = s; });
+  return pair;
+}
+
+/** The selected ICE candidate pair's round trip in ms (the ICE checks measure it), or null when unknown. */
+export async function selectedPairRtt(pc) {
+  try {
+    const pair = selectedPair(await pc.getStats());
+    if (!pair) return null;
+    const seconds = pair.currentRoundTripTime ?? (pair.responsesReceived > 0 ? pair.totalRoundTripTime / pair.responsesReceived : undefined);
+    return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : null;
+  } catch {
+    return null;
   }
 }
 

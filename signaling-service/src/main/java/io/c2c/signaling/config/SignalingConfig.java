@@ -115,6 +115,10 @@ public interface SignalingConfig {
     @WithDefault("30s")
     Duration eventHeartbeatInterval();
 
+    /** Least time between two {@code status} messages of one connection (a drop to no upload capacity is always taken). */
+    @WithDefault("10s")
+    Duration statusMinInterval();
+
     /** Peer events kept in memory while Kafka is slow or down; more are dropped and counted. */
     @WithDefault("10000")
     int eventBufferSize();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.c2c.contracts.event.Coordinate;
 import io.c2c.contracts.event.PeerReported;
 import io.c2c.signaling.protocol.in.ClientMessage;
 import io.c2c.signaling.protocol.in.Drop;
@@ -19,7 +20,10 @@ import io.c2c.signaling.protocol.in.Report;
 import io.c2c.signaling.protocol.in.Signal;
 import io.c2c.signaling.protocol.in.SignalKind;
 import io.c2c.signaling.protocol.in.Stats;
+import io.c2c.signaling.protocol.in.Status;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
@@ -45,18 +49,19 @@ public final class MessageDecoder {
     public MessageDecoder(int maxAssetsPerMessage, int maxFindLimit) {
         this.maxAssetsPerMessage = maxAssetsPerMessage;
         this.maxFindLimit = maxFindLimit;
-        this.decoders = Map.of(
-                Hello.TYPE, this::hello,
-                Join.TYPE, (m, id) -> new Join(id, Fields.string(m, "room", Fields.ROOM)),
-                Leave.TYPE, (m, id) -> new Leave(id, Fields.string(m, "room", Fields.ROOM)),
-                Signal.TYPE, this::signal,
-                Have.TYPE, (m, id) -> new Have(id, Fields.stringList(m, "assets", Fields.SHA256, 1, this.maxAssetsPerMessage)),
-                Drop.TYPE, (m, id) -> new Drop(id, Fields.stringList(m, "assets", Fields.SHA256, 1, this.maxAssetsPerMessage)),
-                Find.TYPE, (m, id) -> new Find(id, Fields.string(m, "asset", Fields.SHA256),
-                        (int) Fields.optionalLong(m, "limit", 1, this.maxFindLimit, Math.min(8, this.maxFindLimit))),
-                Ping.TYPE, this::ping,
-                Stats.TYPE, this::stats,
-                Report.TYPE, this::report);
+        this.decoders = Map.ofEntries(
+                Map.entry(Hello.TYPE, this::hello),
+                Map.entry(Join.TYPE, (m, id) -> new Join(id, Fields.string(m, "room", Fields.ROOM))),
+                Map.entry(Leave.TYPE, (m, id) -> new Leave(id, Fields.string(m, "room", Fields.ROOM))),
+                Map.entry(Signal.TYPE, this::signal),
+                Map.entry(Have.TYPE, (m, id) -> new Have(id, Fields.stringList(m, "assets", Fields.SHA256, 1, this.maxAssetsPerMessage))),
+                Map.entry(Drop.TYPE, (m, id) -> new Drop(id, Fields.stringList(m, "assets", Fields.SHA256, 1, this.maxAssetsPerMessage))),
+                Map.entry(Find.TYPE, (m, id) -> new Find(id, Fields.string(m, "asset", Fields.SHA256),
+                        (int) Fields.optionalLong(m, "limit", 1, this.maxFindLimit, Math.min(8, this.maxFindLimit)))),
+                Map.entry(Ping.TYPE, this::ping),
+                Map.entry(Stats.TYPE, this::stats),
+                Map.entry(Status.TYPE, this::status),
+                Map.entry(Report.TYPE, this::report));
     }
 
     /** The shared parser settings, also used to read upstream answers. */
@@ -107,7 +112,7 @@ public final class MessageDecoder {
         long upload = 0;
         JsonNode caps = Fields.optionalObject(m, "capabilities");
         if (caps != null) {
-            upload = Fields.optionalLong(caps, "uploadCapacity", 0, 10_000_000_000L, 0);
+            upload = Fields.optionalLong(caps, "uploadCapacity", 0, MAX_UPLOAD_BYTES_PER_SECOND, 0);
         }
         return new Hello(id, site, peerId, token, upload);
     }
@@ -145,6 +150,47 @@ public final class MessageDecoder {
                 Fields.optionalLong(m, "uploadedBytes", 0, MAX_REPORTED_BYTES, 0),
                 Fields.optionalCounts(m, "connections", CANDIDATE_TYPE, 4, MAX_REPORTED_COUNT),
                 Fields.optionalCounts(m, "failures", REASON, 16, MAX_REPORTED_COUNT));
+    }
+
+    /** Upload figures above 10 GB/s are no browser's; the bound keeps sums and comparisons exact. */
+    static final long MAX_UPLOAD_BYTES_PER_SECOND = 10_000_000_000L;
+    /** Coordinate dimensions a browser may report (discovery keeps at most this many). */
+    static final int MAX_COORDINATE_DIMENSIONS = 8;
+    /** Milliseconds: a coordinate component or height beyond this describes no round trip on Earth. */
+    static final double MAX_COORDINATE_MILLIS = 100_000;
+    /** Vivaldi's relative error estimate is clamped to this by the model (Serf's 1.5). */
+    static final double MAX_COORDINATE_ERROR = 1.5;
+
+    private ClientMessage status(JsonNode m, String id) {
+        if (m.get("uploadCapacity") == null || m.get("uploadCapacity").isNull()) {
+            throw Fields.invalid("uploadCapacity", "is required");
+        }
+        long capacity = Fields.optionalLong(m, "uploadCapacity", 0, MAX_UPLOAD_BYTES_PER_SECOND, 0);
+        long rate = Fields.optionalLong(m, "uploadRate", 0, MAX_UPLOAD_BYTES_PER_SECOND, 0);
+        JsonNode node = Fields.optionalObject(m, "coordinate");
+        return new Status(id, capacity, rate, node == null ? null : coordinate(node));
+    }
+
+    private static Coordinate coordinate(JsonNode node) {
+        JsonNode vector = node.get("vector");
+        if (vector == null || !vector.isArray() || vector.isEmpty() || vector.size() > MAX_COORDINATE_DIMENSIONS) {
+            throw Fields.invalid("coordinate.vector", "must be an array of 1.." + MAX_COORDINATE_DIMENSIONS + " numbers");
+        }
+        List<Double> components = new ArrayList<>(vector.size());
+        for (JsonNode component : vector) {
+            components.add(bounded(component, "coordinate.vector", -MAX_COORDINATE_MILLIS, MAX_COORDINATE_MILLIS));
+        }
+        double height = bounded(node.get("height"), "coordinate.height", 0, MAX_COORDINATE_MILLIS);
+        double error = bounded(node.get("error"), "coordinate.error", 0, MAX_COORDINATE_ERROR);
+        return new Coordinate(components, height, error);
+    }
+
+    private static double bounded(JsonNode node, String field, double min, double max) {
+        if (node == null || !node.isNumber() || !Double.isFinite(node.doubleValue())
+                || node.doubleValue() < min || node.doubleValue() > max) {
+            throw Fields.invalid(field, "must be a number in " + min + ".." + max);
+        }
+        return node.doubleValue();
     }
 
     private ClientMessage report(JsonNode m, String id) {

@@ -1,5 +1,6 @@
 package io.c2c.signaling.session;
 
+import io.c2c.contracts.event.Coordinate;
 import io.c2c.contracts.event.NetworkPosition;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
@@ -37,11 +38,15 @@ public final class PeerSession {
     private volatile String site;
     private volatile String tokenHash;
     private volatile long uploadCapacity;
+    private volatile long uploadRate;
+    private volatile Coordinate coordinate;
     private volatile long lastSeenNanos;
     private volatile CloseIntent closeIntent = CloseIntent.GRACE;
     private List<String> pending = new ArrayList<>();
     private long lastStatsNanos;
     private boolean reportedStats;
+    private long lastStatusNanos;
+    private boolean reportedStatus;
 
     public PeerSession(WebSocketConnection connection, NetworkPosition network, TokenBucket rate,
                        TokenBucket violations, long nowNanos) {
@@ -87,6 +92,37 @@ public final class PeerSession {
 
     public long uploadCapacity() {
         return uploadCapacity;
+    }
+
+    public long uploadRate() {
+        return uploadRate;
+    }
+
+    /** The peer's Vivaldi coordinate from its last {@code status}, or null. */
+    public Coordinate coordinate() {
+        return coordinate;
+    }
+
+    /**
+     * Takes a {@code status} if one is allowed now (at most one per {@code minIntervalNanos}, except that a
+     * capacity of 0 — the visitor stopped uploading — is always taken, so discovery hears it at once).
+     *
+     * @return whether the upload capacity changed, or null when refused
+     */
+    public synchronized Boolean status(long nowNanos, long minIntervalNanos, long capacity, long rate, Coordinate position) {
+        boolean stopping = capacity == 0 && uploadCapacity != 0;
+        if (reportedStatus && nowNanos - lastStatusNanos < minIntervalNanos && !stopping) {
+            return null;
+        }
+        reportedStatus = true;
+        lastStatusNanos = nowNanos;
+        boolean changed = capacity != uploadCapacity;
+        uploadCapacity = capacity;
+        uploadRate = Math.min(rate, capacity);
+        if (position != null) {
+            coordinate = position;
+        }
+        return changed;
     }
 
     public NetworkPosition network() {

@@ -19,6 +19,7 @@ import io.c2c.signaling.protocol.ProtocolException;
 import io.c2c.signaling.protocol.in.Drop;
 import io.c2c.signaling.protocol.in.Have;
 import io.c2c.signaling.protocol.in.Hello;
+import io.c2c.signaling.protocol.in.Status;
 import io.c2c.signaling.protocol.out.Reconnect;
 import io.c2c.signaling.protocol.out.Welcome;
 import io.c2c.signaling.routing.Envelope;
@@ -378,11 +379,33 @@ public class SessionService {
         long now = System.currentTimeMillis();
         for (PeerSession session : sessions.peers()) {
             if (session.welcomed() && !session.connection().isClosed()) {
-                List<String> assets = session.assets().stream().limit(config.maxAssetsPerPeer()).toList();
-                events.offer(PeerHeartbeat.of(session.site(), session.peerId(), now, identity.podId(), session.network(),
-                        null, session.uploadCapacity(), 0, assets));
+                events.offer(heartbeat(session, now));
             }
         }
+    }
+
+    private PeerHeartbeat heartbeat(PeerSession session, long now) {
+        List<String> assets = session.assets().stream().limit(config.maxAssetsPerPeer()).toList();
+        return PeerHeartbeat.of(session.site(), session.peerId(), now, identity.podId(), session.network(),
+                session.coordinate(), session.uploadCapacity(), session.uploadRate(), assets);
+    }
+
+    /**
+     * A peer's {@code status}: kept for its heartbeats. A changed upload capacity is published at once (as a
+     * heartbeat, which carries the whole peer state), so discovery stops naming a peer that stopped uploading
+     * within one event, not one heartbeat interval.
+     */
+    public Uni<Void> status(PeerSession session, Status status) {
+        Boolean capacityChanged = session.status(System.nanoTime(), config.statusMinInterval().toNanos(),
+                status.uploadCapacity(), status.uploadRate(), status.coordinate());
+        if (capacityChanged == null) {
+            throw new ProtocolException(ErrorCode.RATE_LIMITED,
+                    "at most one status per " + config.statusMinInterval().toSeconds() + " s");
+        }
+        if (capacityChanged) {
+            events.offer(heartbeat(session, System.currentTimeMillis()));
+        }
+        return Uni.createFrom().voidItem();
     }
 
     /**

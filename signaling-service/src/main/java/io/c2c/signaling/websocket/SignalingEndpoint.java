@@ -19,6 +19,7 @@ import io.c2c.signaling.protocol.in.Ping;
 import io.c2c.signaling.protocol.in.Report;
 import io.c2c.signaling.protocol.in.Signal;
 import io.c2c.signaling.protocol.in.Stats;
+import io.c2c.signaling.protocol.in.Status;
 import io.c2c.signaling.protocol.out.ErrorMessage;
 import io.c2c.signaling.protocol.out.Pong;
 import io.c2c.signaling.protocol.out.SignalDelivery;
@@ -161,6 +162,8 @@ public class SignalingEndpoint {
             return find(session, find);
         } else if (message instanceof Stats stats) {
             return siteStats.report(session, stats);
+        } else if (message instanceof Status status) {
+            return sessionService.status(session, status);
         } else if (message instanceof Report report) {
             return reports.report(session, report);
         } else {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.c2c.contracts.event.Coordinate;
 import io.c2c.signaling.protocol.in.ClientMessage;
 import io.c2c.signaling.protocol.in.Drop;
 import io.c2c.signaling.protocol.in.Find;
@@ -16,6 +17,7 @@ import io.c2c.signaling.protocol.in.Report;
 import io.c2c.signaling.protocol.in.Signal;
 import io.c2c.signaling.protocol.in.SignalKind;
 import io.c2c.signaling.protocol.in.Stats;
+import io.c2c.signaling.protocol.in.Status;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -47,6 +49,11 @@ class MessageDecoderTest {
                 Arguments.of("{\"type\":\"ping\",\"ts\":9007199254740993}", new Ping(null, 9007199254740993L)),
                 Arguments.of("{\"type\":\"ping\"}", new Ping(null, null)),
                 Arguments.of("{\"type\":\"stats\"}", new Stats(null, 0, 0, 0, Map.of(), Map.of())),
+                Arguments.of("{\"type\":\"status\",\"uploadCapacity\":0}", new Status(null, 0, 0, null)),
+                Arguments.of("{\"type\":\"status\",\"id\":\"s1\",\"uploadCapacity\":10000000000,\"uploadRate\":5,"
+                        + "\"coordinate\":{\"vector\":[1.5,-2,0,0,0,0,0,100000],\"height\":0.1,\"error\":1.5}}",
+                        new Status("s1", 10_000_000_000L, 5, new Coordinate(List.of(1.5, -2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 100000.0), 0.1, 1.5))),
+                Arguments.of("{\"type\":\"status\",\"uploadCapacity\":7,\"coordinate\":null}", new Status(null, 7, 0, null)),
                 Arguments.of("{\"type\":\"stats\",\"peerBytes\":1099511627776,\"originBytes\":5,\"uploadedBytes\":7,"
                         + "\"connections\":{\"host\":2,\"relay\":1},\"failures\":{\"bad-chunk\":1,\"peer-timeout\":3}}",
                         new Stats(null, 1L << 40, 5, 7, Map.of("host", 2L, "relay", 1L), Map.of("bad-chunk", 1L, "peer-timeout", 3L))),
@@ -106,6 +113,20 @@ class MessageDecoderTest {
                 Arguments.of("{\"type\":\"find\",\"asset\":\"" + HASH + "\",\"limit\":99999999999999999999}", ErrorCode.INVALID_FIELD),
                 Arguments.of("{\"type\":\"ping\",\"ts\":1.5}", ErrorCode.INVALID_FIELD),
                 Arguments.of("{\"type\":\"stats\",\"peerBytes\":-1}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"status\"}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"status\",\"uploadCapacity\":null}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"status\",\"uploadCapacity\":-1}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"status\",\"uploadCapacity\":10000000001}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"status\",\"uploadCapacity\":1,\"uploadRate\":1.5}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"status\",\"uploadCapacity\":1,\"coordinate\":[1]}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"status\",\"uploadCapacity\":1,\"coordinate\":{\"vector\":[],\"height\":0,\"error\":0}}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"status\",\"uploadCapacity\":1,\"coordinate\":{\"vector\":[1,2,3,4,5,6,7,8,9],\"height\":0,\"error\":0}}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"status\",\"uploadCapacity\":1,\"coordinate\":{\"vector\":[\"1\"],\"height\":0,\"error\":0}}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"status\",\"uploadCapacity\":1,\"coordinate\":{\"vector\":[100001],\"height\":0,\"error\":0}}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"status\",\"uploadCapacity\":1,\"coordinate\":{\"vector\":[1e400],\"height\":0,\"error\":0}}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"status\",\"uploadCapacity\":1,\"coordinate\":{\"vector\":[1],\"height\":-0.5,\"error\":0}}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"status\",\"uploadCapacity\":1,\"coordinate\":{\"vector\":[1],\"error\":0}}", ErrorCode.INVALID_FIELD),
+                Arguments.of("{\"type\":\"status\",\"uploadCapacity\":1,\"coordinate\":{\"vector\":[1],\"height\":0,\"error\":1.6}}", ErrorCode.INVALID_FIELD),
                 Arguments.of("{\"type\":\"stats\",\"peerBytes\":1099511627777}", ErrorCode.INVALID_FIELD),
                 Arguments.of("{\"type\":\"stats\",\"originBytes\":\"5\"}", ErrorCode.INVALID_FIELD),
                 Arguments.of("{\"type\":\"stats\",\"connections\":{\"tcp\":1}}", ErrorCode.INVALID_FIELD),

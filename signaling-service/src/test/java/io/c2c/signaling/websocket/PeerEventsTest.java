@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.c2c.contracts.event.AssetsAnnounced;
 import io.c2c.contracts.event.AssetsWithdrawn;
+import io.c2c.contracts.event.Coordinate;
 import io.c2c.contracts.event.PeerEvent;
 import io.c2c.contracts.event.PeerHeartbeat;
 import io.c2c.contracts.event.PeerJoined;
@@ -60,5 +61,40 @@ class PeerEventsTest {
         assertEquals(List.of(h1, h2), ((AssetsAnnounced) byType.get(AssetsAnnounced.class)).assets());
         assertEquals(List.of(h1), ((AssetsWithdrawn) byType.get(AssetsWithdrawn.class)).assets());
         assertEquals("closed", ((PeerLeft) byType.get(PeerLeft.class)).reason());
+    }
+
+    @Test
+    void statusUpdatesTheHeartbeatAndAStopToUploadingIsPublishedAtOnce() {
+        String peer;
+        try (WsClient a = WsClient.hello(WsClient.endpoint(base.getPort()), "http://demo.test", "demo")) {
+            peer = a.peerId;
+            a.send("{\"type\":\"status\",\"uploadCapacity\":250000,\"uploadRate\":1000,"
+                    + "\"coordinate\":{\"vector\":[3.5,-1.25],\"height\":0.75,\"error\":0.4}}");
+            List<ConsumerRecord<String, PeerEvent>> beats = PeerEvents.await(TestInfrastructure.kafka().bootstrapServers(),
+                    e -> e.peerId().equals(peer) && e instanceof PeerHeartbeat beat && beat.coordinate() != null,
+                    1, Duration.ofSeconds(20));
+            PeerHeartbeat beat = (PeerHeartbeat) beats.get(0).value();
+            assertEquals(250_000, beat.uploadCapacityBytesPerSecond());
+            assertEquals(1000, beat.uploadLoadBytesPerSecond());
+            assertEquals(new Coordinate(List.of(3.5, -1.25), 0.75, 0.4), beat.coordinate());
+
+            // a second status inside the minimum interval is refused, unless it stops uploading
+            a.send("{\"type\":\"status\",\"id\":\"soon\",\"uploadCapacity\":300000}");
+            assertEquals("rate-limited", a.await(m -> "soon".equals(m.path("re").asText()), Duration.ofSeconds(5),
+                    "an answer to the early status").path("code").asText());
+            long stoppedAt = System.currentTimeMillis();
+            a.send("{\"type\":\"status\",\"id\":\"stop\",\"uploadCapacity\":0}");
+            a.send("{\"type\":\"ping\"}");
+            a.await("pong");
+            List<ConsumerRecord<String, PeerEvent>> stopped = PeerEvents.await(TestInfrastructure.kafka().bootstrapServers(),
+                    e -> e.peerId().equals(peer) && e instanceof PeerHeartbeat b && b.uploadCapacityBytesPerSecond() == 0
+                            && b.occurredAt() >= stoppedAt,
+                    1, Duration.ofSeconds(20));
+            PeerHeartbeat stop = (PeerHeartbeat) stopped.get(0).value();
+            assertEquals(0, stop.uploadLoadBytesPerSecond(), "the load never exceeds the capacity");
+            assertEquals(new Coordinate(List.of(3.5, -1.25), 0.75, 0.4), stop.coordinate(), "kept without a new one");
+            // published when taken, not at the next 2 s heartbeat tick
+            assertTrue(stop.occurredAt() - stoppedAt < 1000, "published " + (stop.occurredAt() - stoppedAt) + " ms later");
+        }
     }
 }
