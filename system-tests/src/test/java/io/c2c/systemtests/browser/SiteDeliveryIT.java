@@ -74,6 +74,7 @@ class SiteDeliveryIT {
     private static String siteUrl;
     private static String relaySiteId;
     private static String relaySiteUrl;
+    private static String ownerKey;
     private static final Map<String, byte[]> FILES = new LinkedHashMap<>();
 
     /** Polls a JavaScript expression in the top document until it is truthy (bounded), and returns its value. */
@@ -207,9 +208,9 @@ class SiteDeliveryIT {
 
         // The owner's flow: account, site, DNS proof, collect.
         JsonNode owner = api("POST", "/api/v1/owners", null, "{\"name\":\"Site Delivery IT\"}", 201);
-        String key = owner.path("apiKey").asText();
-        siteId = registerVerifyAndCollect(key, DOMAIN);
-        relaySiteId = registerVerifyAndCollect(key, RELAY_DOMAIN);
+        ownerKey = owner.path("apiKey").asText();
+        siteId = registerVerifyAndCollect(ownerKey, DOMAIN);
+        relaySiteId = registerVerifyAndCollect(ownerKey, RELAY_DOMAIN);
         awaitBootstrap(relayOnlySignaling, RELAY_DOMAIN); // the second pod learns the site from the registry topic
     }
 
@@ -461,6 +462,82 @@ class SiteDeliveryIT {
     private static List<String> browserFlags(String domain, String url) {
         return List.of("--host-resolver-rules=MAP " + domain + " 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
                 "--unsafely-treat-insecure-origin-as-secure=" + url);
+    }
+
+    @Test
+    @Order(4)
+    void theOwnerStatusPageShowsWhatVisitorsReportedInARealBrowser() throws Exception {
+        List<String> flags = browserFlags();
+        try (HeadlessChromium visitor = HeadlessChromium.start(dir.resolve("v"), flags);
+             HeadlessChromium owner = HeadlessChromium.start(dir.resolve("o"), flags)) {
+            visitor.open(siteUrl + "/");
+            waitPage(visitor, "Home");
+            await(visitor, "window.__c2c && window.__c2c.peerId");
+            fetchInFrame(visitor, "/data.bin");
+            JsonNode seen = snapshot(visitor);
+            long fetched = seen.path("bytesFromPeers").asLong() + seen.path("bytesFromOrigin").asLong();
+            assertTrue(fetched >= FILES.get("/data.bin").length, seen.toString());
+            // the agent's own reporter, now rather than at its 30 s tick
+            visitor.execute("window.__c2c.reporter.report();");
+            String statsPath = "/api/v1/sites/" + siteId + "/stats?minutes=60";
+            JsonNode stats = api("GET", statsPath, ownerKey, null, 200);
+            long deadline = System.nanoTime() + STEP.toNanos();
+            while (totalBytes(stats) < fetched || stats.path("peersOnline").asInt() < 1) {
+                assertTrue(System.nanoTime() < deadline, "the report never reached the owner's figures: " + stats);
+                Thread.sleep(250);
+                stats = api("GET", statsPath, ownerKey, null, 200);
+            }
+
+            // the owner's page on the platform's own host: key, site list, cards, chart
+            owner.open(signaling.url() + "/c2c/owner/status.html");
+            await(owner, "document.getElementById('login')");
+            owner.execute("document.getElementById('key').value = arguments[0]; document.getElementById('login').requestSubmit();",
+                    ownerKey);
+            await(owner, "[...document.getElementById('site').options].some((o) => o.value === '" + siteId + "')");
+            owner.execute("const s = document.getElementById('site'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));",
+                    siteId);
+            JsonNode shown = null;
+            JsonNode expected = null;
+            deadline = System.nanoTime() + STEP.toNanos();
+            while (System.nanoTime() < deadline) {
+                shown = owner.execute(OWNER_CARDS);
+                stats = api("GET", statsPath, ownerKey, null, 200);
+                // the figures the page draws are the API's, formatted by the page's own function
+                expected = owner.executeAsync(FORMAT_BYTES, STEP,
+                        stats.path("totals").path("peerBytes").asLong(), stats.path("totals").path("originBytes").asLong());
+                if (shown.path("bars").asInt() > 0 && shown.path("origin").equals(expected.path("origin"))
+                        && shown.path("peers").equals(expected.path("peers")) && !"–".equals(shown.path("online").asText())) {
+                    break;
+                }
+                Thread.sleep(500);
+                owner.execute("document.getElementById('minutes').dispatchEvent(new Event('change'));");
+            }
+            assertEquals("", shown.path("error").asText(), shown.toString());
+            assertEquals(expected.path("origin").asText(), shown.path("origin").asText(), shown + " vs " + stats);
+            assertEquals(expected.path("peers").asText(), shown.path("peers").asText(), shown + " vs " + stats);
+            assertTrue(shown.path("originBars").asInt() >= 1, "the chart has the origin's bytes: " + shown);
+            assertTrue(Integer.parseInt(shown.path("online").asText()) >= 1, "the visitor is online: " + shown);
+            assertTrue(shown.path("share").asText().endsWith("%"), shown.toString());
+        }
+    }
+
+    /** What the owner's status page shows: its cards and the number of bars in its chart. */
+    private static final String OWNER_CARDS = """
+            const $ = (id) => document.getElementById(id);
+            return {online: $('online').textContent, share: $('share').textContent, peers: $('peerBytes').textContent,
+                origin: $('originBytes').textContent, bars: document.querySelectorAll('#chart rect').length,
+                originBars: document.querySelectorAll('#chart rect.origin').length, error: $('error').textContent};
+            """;
+
+    /** Formats two byte counts with the status page's own formatBytes. */
+    private static final String FORMAT_BYTES = """
+            const [peer, origin, done] = arguments;
+            import('/c2c/owner/status.js').then((m) => done({peers: m.formatBytes(peer), origin: m.formatBytes(origin)}),
+                (e) => done({error: String(e)}));
+            """;
+
+    private static long totalBytes(JsonNode stats) {
+        return stats.path("totals").path("peerBytes").asLong() + stats.path("totals").path("originBytes").asLong();
     }
 
     private static void awaitChannelBytes(HeadlessChromium browser, String peerId, long atLeast) throws Exception {
