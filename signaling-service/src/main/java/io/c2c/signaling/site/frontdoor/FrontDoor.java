@@ -34,7 +34,7 @@ import java.util.Optional;
 public class FrontDoor {
 
     /** Before Quarkus's own routes (REST, static files, WebSocket upgrades). */
-    static final int ORDER = -1_000;
+    public static final int ORDER = -1_000;
     private static final List<String> PLATFORM_PREFIXES = List.of("/q/", "/_c2c/", "/c2c/");
     private static final String SERVICE_WORKER = "/c2c/sw.js";
 
