@@ -58,19 +58,24 @@ def main():
                         "JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64", "LANG=C.UTF-8"],
             },
             "rootfs": {"type": "layers", "diff_ids": ["sha256:" + diff_id]},
-            "history": [{"created_by": "deploy/images/build-base.sh (debootstrap + openjdk-17-jre-headless)"}],
+            # A fixed date: reproducible, and tools that print the history (umoci stat) expect one.
+            "created": "1970-01-01T00:00:00Z",
+            "history": [{"created": "1970-01-01T00:00:00Z",
+                         "created_by": "deploy/images/build-base.sh (debootstrap + openjdk-17-jre-headless)"}],
         }
         config_bytes = json.dumps(config, sort_keys=True).encode()
         config_name = hashlib.sha256(config_bytes).hexdigest() + ".json"
         manifest = [{"Config": config_name, "RepoTags": [ref], "Layers": [diff_id + "/layer.tar"]}]
         with tarfile.open(out, "w") as tar:
-            def add_bytes(name, data):
+            def add(name, f, size):
                 info = tarfile.TarInfo(name)
-                info.size = len(data)
-                tar.addfile(info, io.BytesIO(data))
-            add_bytes(config_name, config_bytes)
-            tar.add(layer, arcname=diff_id + "/layer.tar")
-            add_bytes("manifest.json", json.dumps(manifest).encode())
+                info.size, info.mode = size, 0o644
+                tar.addfile(info, f)
+            add(config_name, io.BytesIO(config_bytes), len(config_bytes))
+            with open(layer, "rb") as f:
+                add(diff_id + "/layer.tar", f, os.path.getsize(layer))
+            manifest_bytes = json.dumps(manifest).encode()
+            add("manifest.json", io.BytesIO(manifest_bytes), len(manifest_bytes))
 
 
 if __name__ == "__main__":

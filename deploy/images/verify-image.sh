@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs an image tarball the way Kubernetes runs it under k8s/, without a container engine: its layers unpacked
+# Runs an OCI image archive the way Kubernetes runs it under k8s/, without a container engine: its layers unpacked
 # into a root filesystem, mounted read-only in a private mount namespace with /proc and an empty /tmp (the
 # manifests' emptyDir), started as the image's user with its entrypoint and working directory, on loopback only;
 # passes when /q/health/started answers UP. Needs root (unshare, chroot).
@@ -23,18 +23,37 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$WORK/image" "$WORK/rootfs"
 tar -xf "$IMAGE" -C "$WORK/image"
-eval "$(python3 - "$WORK/image" <<'PY'
-import json, os, shlex, sys
+# (Assigned first so that a failed check stops the script; `eval "$(...)"` would ignore it.)
+META=$(python3 - "$WORK/image" <<'PY'
+# An OCI image archive (what ./c2c images writes): index.json -> the image manifest -> config and layers,
+# each blob checked against its digest and size before anything from it is used.
+import hashlib, json, os, shlex, sys
 d = sys.argv[1]
-m = json.load(open(os.path.join(d, "manifest.json")))[0]
-c = json.load(open(os.path.join(d, m["Config"])))["config"]
-print("LAYERS=(" + " ".join(shlex.quote(os.path.join(d, l)) for l in m["Layers"]) + ")")
+def blob(desc):
+    algo, digest = desc["digest"].split(":", 1)
+    path = os.path.join(d, "blobs", algo, digest)
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    if algo != "sha256" or h.hexdigest() != digest or os.path.getsize(path) != desc["size"]:
+        sys.exit(f"verify-image: blob {desc['digest']} does not match its descriptor")
+    return path
+if not os.path.isfile(os.path.join(d, "oci-layout")):
+    sys.exit("verify-image: not an OCI image archive (no oci-layout)")
+index = json.load(open(os.path.join(d, "index.json")))
+if len(index["manifests"]) != 1:
+    sys.exit("verify-image: expected one image in index.json")
+m = json.load(open(blob(index["manifests"][0])))
+c = json.load(open(blob(m["config"])))["config"]
+print("LAYERS=(" + " ".join(shlex.quote(blob(l)) for l in m["layers"]) + ")")
 print("ENTRY=(" + " ".join(shlex.quote(a) for a in c.get("Entrypoint", []) + (c.get("Cmd") or [])) + ")")
 print("USER_ID=" + shlex.quote(c.get("User", "0")))
 print("WORKDIR=" + shlex.quote(c.get("WorkingDir", "/")))
 print("IMAGE_ENV=(" + " ".join(shlex.quote(e) for e in c.get("Env", [])) + ")")
 PY
-)"
+)
+eval "$META"
 for layer in "${LAYERS[@]}"; do tar --warning=no-unknown-keyword -xf "$layer" -C "$WORK/rootfs"; done
 [ "$USER_ID" != 0 ] && [ "$USER_ID" != root ] || { echo "verify-image: the image runs as root" >&2; exit 1; }
 LOG=$WORK/run.log
