@@ -31,10 +31,10 @@ function scriptedServer() {
   return { FakeSocket, sent };
 }
 
-function agentWith(files, FakeSocket, settings = { p2pEnabled: true, uploadCapBytesPerSecond: 1024 }) {
+function agentWith(files, FakeSocket, settings = { p2pEnabled: true, uploadCapBytesPerSecond: 1024 }, extra = {}) {
   const manifest = manifestJson(files, 1024);
   const agent = new PeerAgent({
-    siteId: 'demo', manifest, settings, signalingUrl: 'ws://127.0.0.1/_c2c/signal', WebSocketImpl: FakeSocket,
+    siteId: 'demo', manifest, settings, signalingUrl: 'ws://127.0.0.1/_c2c/signal', WebSocketImpl: FakeSocket, ...extra,
   });
   return { agent, files: agent.manifest.files };
 }
@@ -105,4 +105,34 @@ test('a peer that sent a bad chunk is reported once, never asked again even when
   assert.deepEqual(sent.at(-1), { type: 'signal', to: liar, kind: 'bye' });
   assert.equal(agent.peers.size, 0);
   assert.equal(agent.snapshot().failures['offer-from-banned'], 1);
+});
+
+test('peer connections come from the injected RTCPeerConnection class, configured with the welcome\'s ICE servers and the policy', async () => {
+  const created = [];
+  class FakePeerConnection {
+    constructor(config) {
+      this.config = config;
+      created.push(this);
+    }
+
+    async setRemoteDescription(description) { this.remote = description; }
+
+    async createAnswer() { return { type: 'answer', sdp: 'v=0 answer' }; }
+
+    async setLocalDescription(description) { this.local = description; }
+
+    close() { this.closed = true; }
+  }
+  const { FakeSocket, sent } = scriptedServer();
+  const { agent } = agentWith([{ path: '/x.bin', bytes: randomBytes(10, 3) }], FakeSocket, undefined,
+    { RTCPeerConnectionImpl: FakePeerConnection, agent: { iceTransportPolicy: 'relay' } });
+  await agent.start();
+  const offerer = 'd'.repeat(32);
+  await agent.onSignalingMessage({ type: 'signal', from: offerer, kind: 'offer', payload: { type: 'offer', sdp: 'v=0 offer' } });
+  assert.equal(created.length, 1);
+  assert.deepEqual(created[0].config, { iceServers: [], iceTransportPolicy: 'relay' });
+  assert.deepEqual(created[0].remote, { type: 'offer', sdp: 'v=0 offer' });
+  assert.deepEqual(sent.at(-1), { type: 'signal', to: offerer, kind: 'answer', payload: { type: 'answer', sdp: 'v=0 answer' } });
+  agent.closePeer(offerer, 'bye');
+  assert.equal(created[0].closed, true);
 });

@@ -64,9 +64,15 @@ export class PeerAgent {
    * @param {Partial<typeof AGENT_DEFAULTS>} [config.agent]
    * @param {string} [config.signalingUrl]
    * @param {typeof WebSocket} [config.WebSocketImpl] the socket class (tests put a relay they drive in its place)
+   * @param {typeof RTCPeerConnection} [config.RTCPeerConnectionImpl] the peer connection class (the swarm benchmark
+   *   runs this agent in Node with another WebRTC stack)
    */
-  constructor({ siteId, manifest, settings = {}, agent = {}, signalingUrl, WebSocketImpl = globalThis.WebSocket }) {
+  constructor({
+    siteId, manifest, settings = {}, agent = {}, signalingUrl, WebSocketImpl = globalThis.WebSocket,
+    RTCPeerConnectionImpl = globalThis.RTCPeerConnection,
+  }) {
     this.WebSocketImpl = WebSocketImpl;
+    this.RTCPeerConnectionImpl = RTCPeerConnectionImpl;
     this.options = { ...AGENT_DEFAULTS, ...agent };
     this.siteId = siteId;
     this.manifest = parseManifest(manifest);
@@ -267,7 +273,7 @@ export class PeerAgent {
   }
 
   newConnection(peerId) {
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: this.options.iceTransportPolicy });
+    const pc = new this.RTCPeerConnectionImpl({ iceServers: this.iceServers, iceTransportPolicy: this.options.iceTransportPolicy });
     const entry = { peerId, pc, link: null, ready: false, type: null };
     pc.onicecandidate = (e) => { if (e.candidate) this.signaling.signal(peerId, 'candidate', e.candidate.toJSON()); };
     pc.onconnectionstatechange = () => {
