@@ -136,3 +136,48 @@ test('peer connections come from the injected RTCPeerConnection class, configure
   agent.closePeer(offerer, 'bye');
   assert.equal(created[0].closed, true);
 });
+
+test('a full pool makes room for a new peer by closing the connection idle the longest, and only one idle long enough', async () => {
+  class FakePeerConnection {
+    async setRemoteDescription() {}
+
+    async createAnswer() { return { type: 'answer', sdp: 'v=0 answer' }; }
+
+    async setLocalDescription() {}
+
+    close() { this.closed = true; }
+  }
+  const { FakeSocket, sent } = scriptedServer();
+  const { agent } = agentWith([{ path: '/x.bin', bytes: randomBytes(10, 3) }], FakeSocket, undefined,
+    { RTCPeerConnectionImpl: FakePeerConnection, agent: { maxPeers: 3, idleEvictMs: 1000 } });
+  let now = 10_000;
+  agent.clock = { now: () => now, setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h) };
+  await agent.start();
+  const links = {};
+  const held = (id, lastActivity) => {
+    links[id] = { closed: null, close(reason) { this.closed = reason; } };
+    agent.peers.set(id, { peerId: id, pc: new FakePeerConnection(), link: links[id], ready: true, lastActivity });
+  };
+  held('p1'.padEnd(32, '1'), 9_500); // busy half a second ago
+  held('p2'.padEnd(32, '2'), 8_000); // idle 2 s: the idlest
+  held('p3'.padEnd(32, '3'), 8_500); // idle 1.5 s
+
+  const newcomer = 'n'.repeat(32);
+  await agent.onSignalingMessage({ type: 'signal', from: newcomer, kind: 'offer', payload: { type: 'offer', sdp: 'v=0' } });
+  assert.equal(links['p2'.padEnd(32, '2')].closed, 'idle-evicted', 'the idlest connection is closed');
+  assert.equal(links['p3'.padEnd(32, '3')].closed, null);
+  assert.ok(agent.peers.has(newcomer));
+  assert.equal(sent.at(-1).kind, 'answer', 'the newcomer is answered, not refused');
+  assert.equal(agent.snapshot().failures['peer-idle-evicted'], 1);
+
+  // every remaining connection received something within idleEvictMs: the next offer is refused
+  now = 10_000;
+  agent.peers.get('p3'.padEnd(32, '3')).lastActivity = 9_800;
+  agent.peers.get(newcomer).ready = true;
+  agent.peers.get(newcomer).lastActivity = 9_900;
+  const late = 'm'.repeat(32);
+  await agent.onSignalingMessage({ type: 'signal', from: late, kind: 'offer', payload: { type: 'offer', sdp: 'v=0' } });
+  assert.deepEqual(sent.at(-1), { type: 'signal', to: late, kind: 'bye' });
+  assert.equal(agent.snapshot().failures['pool-full'], 1);
+  assert.equal(agent.peers.size, 3);
+});

@@ -24,6 +24,8 @@ export const AGENT_DEFAULTS = Object.freeze({
   connectWaitMs: 300,
   /** a connection not open within this is abandoned */
   connectTimeoutMs: 5000,
+  /** in a full pool, a connection that received nothing this long is closed to make room for a new peer */
+  idleEvictMs: 3000,
   /** budget of held chunks */
   storeBytes: 64 * 1024 * 1024,
   /** largest bootstrap answer accepted */
@@ -266,6 +268,7 @@ export class PeerAgent {
     const known = this.holders.get(file.sha256) ?? new Set();
     found.forEach((id) => known.add(id));
     this.holders.set(file.sha256, known);
+    if (this.peers.size >= this.options.maxPeers) this.evictIdle();
     const opening = found.filter((id) => id !== this.peerId && !this.banned.has(id)).slice(0, Math.max(0, this.options.maxPeers - this.peers.size))
       .map((id) => this.connect(id));
     if (opening.length) await Promise.race([Promise.any(opening).catch(() => {}), wait]);
@@ -274,7 +277,7 @@ export class PeerAgent {
 
   newConnection(peerId) {
     const pc = new this.RTCPeerConnectionImpl({ iceServers: this.iceServers, iceTransportPolicy: this.options.iceTransportPolicy });
-    const entry = { peerId, pc, link: null, ready: false, type: null };
+    const entry = { peerId, pc, link: null, ready: false, type: null, lastActivity: this.clock.now() };
     pc.onicecandidate = (e) => { if (e.candidate) this.signaling.signal(peerId, 'candidate', e.candidate.toJSON()); };
     pc.onconnectionstatechange = () => {
       if (pc.connectionState === 'failed') this.closePeer(peerId, 'ice-failed');
@@ -299,8 +302,10 @@ export class PeerAgent {
         },
         onClose: (peerId) => this.closePeer(peerId, 'closed'),
       }));
+      dc.addEventListener('message', () => { entry.lastActivity = this.clock.now(); });
       dc.addEventListener('open', () => {
         this.clock.clearTimeout(timer);
+        entry.lastActivity = this.clock.now();
         entry.ready = true;
         this.stats.peersConnected = [...this.peers.values()].filter((p) => p.ready).length;
         entry.link.sendHave(this.store.completeFiles());
@@ -359,7 +364,7 @@ export class PeerAgent {
         this.fail('offer-from-banned');
         return;
       }
-      if (this.peers.size >= this.options.maxPeers) {
+      if (this.peers.size >= this.options.maxPeers && !this.evictIdle()) {
         this.signaling.signal(from, 'bye');
         this.fail('pool-full');
         return;
@@ -386,6 +391,23 @@ export class PeerAgent {
     } else if (kind === 'bye' && entry) {
       this.closePeer(from, 'bye');
     }
+  }
+
+  /**
+   * Makes room in a full pool: closes the open connection that has received nothing for the longest, if that is at
+   * least `idleEvictMs`. Without this, the first visitors' links to a holder would keep its pool full for good and
+   * every later visitor (discovery names the same holders to everybody) would be refused.
+   * @returns {boolean} whether a connection was closed
+   */
+  evictIdle() {
+    const now = this.clock.now();
+    let idlest = null;
+    for (const entry of this.peers.values()) {
+      if (entry.ready && now - entry.lastActivity >= this.options.idleEvictMs && (!idlest || entry.lastActivity < idlest.lastActivity)) idlest = entry;
+    }
+    if (!idlest) return false;
+    this.closePeer(idlest.peerId, 'idle-evicted');
+    return true;
   }
 
   closePeer(peerId, reason) {
