@@ -47,7 +47,7 @@ async function loadWithAgent(id, liar) {
   const boot = await response.json();
   const agent = new PeerAgent({
     ...boot,
-    agent: { ...(boot.agent ?? {}), originBase: `${config.base}/_c2c/origin` },
+    agent: { ...(boot.agent ?? {}), ...config.agentOverrides, originBase: `${config.base}/_c2c/origin` },
     signalingUrl: `${config.wsBase}/_c2c/signal`,
     WebSocketImpl: webSocketFrom(config.base),
     RTCPeerConnectionImpl: NodePeerConnection,

@@ -26,10 +26,14 @@ command -v ip >/dev/null || die "needs iproute2"
 
 # Dependencies (werift, ws) from the lock file; the packaged services (built outside the namespace, which has no network).
 [ -d "$bench/node_modules/werift" ] || (cd "$bench" && npm ci --no-audit --no-fund)
-for jar in signaling discovery relay; do
-  [ -f "$root/$jar-service/target/quarkus-app/quarkus-run.jar" ] || { "$root/c2c" build; break; }
-done
 [ -f "$root/testing/target/cli.classpath" ] || "$root/c2c" build
+for svc in signaling discovery relay; do
+  jar="$root/$svc-service/target/quarkus-app/quarkus-run.jar"
+  if [ ! -f "$jar" ] || [ -n "$(find "$root/$svc-service/src/main" "$root/$svc-service/pom.xml" "$root/contracts/src/main" -newer "$jar" -print -quit)" ]; then
+    echo "== building $svc-service (sources newer than its jar)"
+    (cd "$root" && ./mvnw -B -q -ntp -DskipTests package -pl "$svc-service" -am) || die "build of $svc-service failed"
+  fi
+done
 
 rm -rf "$state"
 mkdir -p "$state"

@@ -15,7 +15,7 @@ import { renderSvg } from './plot.mjs';
 function options(argv) {
   const o = {
     base: 'http://swarm.localhost:8080', origin: 'http://127.0.0.1:8000', waves: '2,8,10', spreadMs: 3000, gapMs: 2000,
-    workers: 2, liars: 1, baseline: true, loadTimeoutMs: 120000, binMs: 1000, out: '', svg: '', label: '',
+    workers: 2, liars: 1, baseline: true, loadTimeoutMs: 120000, binMs: 1000, out: '', svg: '', agent: '{}',
   };
   for (let i = 2; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase());
@@ -23,6 +23,7 @@ function options(argv) {
     const v = argv[i + 1];
     o[key] = typeof o[key] === 'number' ? Number(v) : typeof o[key] === 'boolean' ? v === 'true' : v;
   }
+  o.agentOverrides = JSON.parse(o.agent);
   o.waveSizes = o.waves.split(',').map(Number);
   if (o.waveSizes.some((n) => !(n > 0))) throw new Error('--waves: sizes > 0, the first is the seeds');
   return o;
@@ -65,7 +66,7 @@ async function startWorkers(t0, hashes) {
     });
     child.on('error', reject);
     child.on('exit', (code) => { for (const done of waiting.values()) done({ error: `worker exited with ${code}` }); waiting.clear(); });
-    child.send({ cmd: 'init', base: o.base, wsBase, t0, originHashes: hashes });
+    child.send({ cmd: 'init', base: o.base, wsBase, t0, originHashes: hashes, agentOverrides: o.agentOverrides });
   })));
   let next = 0;
   return {
@@ -157,7 +158,7 @@ async function main() {
   const started = new Date();
   const machine = { cores: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadavgAtStart: loadavg() };
   const site = await originHashes();
-  console.log(`site: ${site.files} files, ${(site.bytes / 1048576).toFixed(2)} MiB, chunk ${site.chunkSize / 1024} KiB; agent settings ${JSON.stringify(site.agent)}; upload cap ${site.settings?.uploadCapBytesPerSecond} B/s`);
+  console.log(`site: ${site.files} files, ${(site.bytes / 1048576).toFixed(2)} MiB, chunk ${site.chunkSize / 1024} KiB; agent settings ${JSON.stringify(site.agent)} + ${JSON.stringify(o.agentOverrides)}; upload cap ${site.settings?.uploadCapBytesPerSecond} B/s`);
   console.log(`waves ${o.waves} (first = seeds), spread ${o.spreadMs} ms, gap ${o.gapMs} ms, ${o.workers} worker processes, ${o.liars} liar(s); load average ${machine.loadavgAtStart.join(' ')}`);
   const t0 = Date.now();
   const pool = await startWorkers(t0, site.hashes);
