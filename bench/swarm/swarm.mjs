@@ -10,12 +10,13 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
+import { chromiumVisitor } from './chromium-peer.mjs';
 import { renderSvg } from './plot.mjs';
 
 function options(argv) {
   const o = {
     base: 'http://swarm.localhost:8080', origin: 'http://127.0.0.1:8000', waves: '2,8,10', spreadMs: 3000, gapMs: 2000,
-    workers: 2, liars: 1, baseline: true, loadTimeoutMs: 120000, binMs: 1000, out: '', svg: '', agent: '{}',
+    workers: 2, liars: 1, baseline: true, loadTimeoutMs: 120000, binMs: 1000, out: '', svg: '', agent: '{}', chromium: 0,
   };
   for (let i = 2; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase());
@@ -99,9 +100,17 @@ async function phase(mode, pool, t0) {
     const label = w === 0 ? 'seeds' : `wave ${w}`;
     marks.push({ t: (Date.now() - t0) / 1000, label });
     const loads = [];
+    if (mode === 'p2p' && w === o.waveSizes.length - 1) {
+      // real browsers join with the last wave and fetch from the werift peers (and each other)
+      for (let c = 0; c < o.chromium; c++) {
+        loads.push(chromiumVisitor(`${o.base}/index.html`).catch((err) => ({ error: String(err?.message ?? err) }))
+          .then((r) => ({ ...r, id: `chromium-${c}`, mode: 'chromium', wave: w, waveLabel: label })));
+      }
+    }
     for (let i = 0; i < size; i++) {
-      // liars: the last visitors of the first wave after the seeds, so every later wave meets them
-      const liar = mode === 'p2p' && w === 1 && i >= size - o.liars;
+      // liars: the last seeds (discovery names the oldest holders first, so the first waves meet them); after their
+      // own load their stored chunks are corrupted and they serve those
+      const liar = mode === 'p2p' && w === 0 && i >= size - o.liars;
       const visitor = `${mode}-${w}-${id++}`;
       loads.push(pool.load(visitor, mode, liar).then((r) => ({ ...r, wave: w, waveLabel: label })));
       if (i < size - 1) await sleep(o.spreadMs / size); // eslint-disable-line no-await-in-loop
@@ -179,6 +188,12 @@ async function main() {
   }
   const loadEnd = loadavg();
 
+  const chromium = swarm.results.filter((r) => r.mode === 'chromium').map((r) => {
+    const wrong = r.hashes ? Object.entries(site.hashes).filter(([p, h]) => r.hashes[p] !== undefined && r.hashes[p] !== h).map(([p]) => p) : [];
+    const { hashes, ...rest } = r;
+    return { ...rest, filesVerified: hashes ? Object.keys(hashes).length : 0, corruptedFiles: wrong };
+  });
+  swarm.results = swarm.results.filter((r) => r.mode !== 'chromium');
   const waves = o.waveSizes.map((_, w) => ({
     label: w === 0 ? 'seeds' : `wave ${w}`,
     p2p: summarize(swarm.results.filter((r) => r.wave === w)),
@@ -192,6 +207,7 @@ async function main() {
     binMs: o.binMs,
     timeline: timeline(swarm.results, p2pStart),
     waveMarks: swarm.marks.map((m) => ({ ...m, t: m.t - p2pStart / 1000 })),
+    chromium,
     visitors: swarm.results.concat(baseline.results).map(({ samples, ...rest }) => rest),
   };
   result.subtitle = `${result.date.slice(0, 16)}Z · ${machine.cores} cores (shared, load avg ${machine.loadavgAtStart[0]} → ${loadEnd[0]}) · site ${site.files} files, ${(site.bytes / 1048576).toFixed(1)} MiB · `
@@ -208,6 +224,11 @@ async function main() {
   for (const b of result.timeline) {
     console.log(`  t=${String(b.t).padStart(4)} s  peers ${(b.peers / 1048576).toFixed(2).padStart(6)} MiB/s  origin ${(b.origin / 1048576).toFixed(2).padStart(6)} MiB/s  cumulative share from peers ${b.cumShare === null ? '–' : `${(100 * b.cumShare).toFixed(1)}%`}`);
   }
+  for (const c of chromium) {
+    console.log(c.error ? `chromium ${c.id}: error ${c.error}` : `chromium ${c.id}: ${(100 * c.bytesFromPeers / Math.max(1, c.bytesFromPeers + c.bytesFromOrigin)).toFixed(1)}% from peers, `
+      + `first file ${ms(c.ttfbMs)} ms, full page ${ms(c.fullMs)} ms after navigation, ${c.filesVerified} files verified with Web Crypto, corrupted ${c.corruptedFiles.length}, `
+      + `connections ${JSON.stringify(c.connectionsByType)}, failures ${JSON.stringify(c.failures)}`);
+  }
   const errors = swarm.results.concat(baseline.results).filter((r) => r.error);
   for (const e of errors.slice(0, 5)) console.log(`error ${e.id}: ${e.error.split('\n')[0]}`);
   console.log(`\nload average at the end ${loadEnd.join(' ')}`);
@@ -222,7 +243,7 @@ async function main() {
     console.log(`plot: ${o.svg}`);
   }
   const corrupted = result.total.p2p.corruptedBytesAccepted + (result.total.origin?.corruptedBytesAccepted ?? 0);
-  process.exitCode = corrupted > 0 ? 3 : 0;
+  process.exitCode = corrupted > 0 || chromium.some((c) => c.corruptedFiles.length) ? 3 : 0;
 }
 
 // The whole run is bounded: the load timeouts bound each visitor, this bounds everything else.
