@@ -19,7 +19,7 @@ function axes(out, x0, y0, w, h, yMax, yLabel, ticks = 4, right = null) {
   for (let i = 0; i <= ticks; i++) {
     const y = y0 + h - (h * i) / ticks;
     out.push(`<line x1="${x0}" y1="${y}" x2="${x0 + w}" y2="${y}" stroke="#ddd" stroke-dasharray="2,3"/>`);
-    out.push(`<text x="${x0 - 6}" y="${y + 4}" text-anchor="end" font-size="11">${fmt((yMax * i) / ticks, yMax / ticks < 1 ? 1 : 0)}</text>`);
+    out.push(`<text x="${x0 - 6}" y="${y + 4}" text-anchor="end" font-size="11">${fmt((yMax * i) / ticks, Number.isInteger((yMax * i) / ticks) ? 0 : 1)}</text>`);
     if (right) out.push(`<text x="${x0 + w + 6}" y="${y + 4}" font-size="11" fill="${right.color}">${(100 * i) / ticks}%</text>`);
   }
   out.push(`<text x="${x0 - 44}" y="${y0 + h / 2}" font-size="12" transform="rotate(-90 ${x0 - 44} ${y0 + h / 2})" text-anchor="middle">${esc(yLabel)}</text>`);

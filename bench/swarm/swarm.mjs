@@ -15,7 +15,7 @@ import { renderSvg } from './plot.mjs';
 
 function options(argv) {
   const o = {
-    base: 'http://swarm.localhost:8080', origin: 'http://127.0.0.1:8000', waves: '2,8,10', spreadMs: 3000, gapMs: 2000,
+    base: 'http://swarm.localhost:8080', origin: 'http://127.0.0.1:8000', waves: '2,8,10', spreadMs: 3000, seedSpreadMs: 3000, gapMs: 2000,
     workers: 2, liars: 1, baseline: true, loadTimeoutMs: 120000, binMs: 1000, out: '', svg: '', agent: '{}', chromium: 0,
   };
   for (let i = 2; i < argv.length; i += 2) {
@@ -113,7 +113,7 @@ async function phase(mode, pool, t0) {
       const liar = mode === 'p2p' && w === 0 && i >= size - o.liars;
       const visitor = `${mode}-${w}-${id++}`;
       loads.push(pool.load(visitor, mode, liar).then((r) => ({ ...r, wave: w, waveLabel: label })));
-      if (i < size - 1) await sleep(o.spreadMs / size); // eslint-disable-line no-await-in-loop
+      if (i < size - 1) await sleep((w === 0 ? o.seedSpreadMs : o.spreadMs) / size); // eslint-disable-line no-await-in-loop
     }
     results.push(...await Promise.all(loads)); // eslint-disable-line no-await-in-loop
     process.stdout.write(`  ${mode} ${label}: ${size} visitors done at ${((Date.now() - t0) / 1000).toFixed(1)} s (load ${loadavg()[0]})\n`);

@@ -181,3 +181,51 @@ test('a full pool makes room for a new peer by closing the connection idle the l
   assert.equal(agent.snapshot().failures['pool-full'], 1);
   assert.equal(agent.peers.size, 3);
 });
+
+test('of the holders discovery names, the agent connects to a random few (connectFanout), not always the first ones', async () => {
+  const named = Array.from({ length: 12 }, (_, i) => `h${String(i).padStart(2, '0')}`.padEnd(32, 'x'));
+  const sent = [];
+  class NamingSocket {
+    constructor() {
+      this.readyState = 0;
+      setImmediate(() => { this.readyState = 1; this.onopen?.(); });
+    }
+
+    send(text) {
+      const m = JSON.parse(text);
+      sent.push(m);
+      const answer = m.type === 'hello'
+        ? { type: 'welcome', re: m.id, peerId: 'a'.repeat(32), resumeToken: 'b'.repeat(32), heartbeatIntervalMs: 0, iceServers: [] }
+        : m.type === 'find' ? { type: 'found', re: m.id, asset: m.asset, stale: false, peers: named.map((peerId) => ({ peerId })) } : null;
+      if (answer) setImmediate(() => this.onmessage?.({ data: JSON.stringify(answer) }));
+    }
+
+    close() { this.readyState = 3; }
+  }
+  class SilentPeerConnection {
+    createDataChannel() { return { addEventListener() {}, close() {} }; }
+
+    async createOffer() { return { type: 'offer', sdp: 'v=0' }; }
+
+    async setLocalDescription() {}
+
+    close() {}
+  }
+  const picks = [];
+  for (const seed of [1, 2]) {
+    const { agent, files } = agentWith([{ path: '/x.bin', bytes: randomBytes(10, 3) }], NamingSocket, undefined,
+      { RTCPeerConnectionImpl: SilentPeerConnection, agent: { connectWaitMs: 20 } });
+    let x = seed;
+    agent.random = () => { x = (x * 48271) % 2147483647; return x / 2147483647; };
+    await agent.start();
+    assert.deepEqual(await agent.peersFor(files[0]), [], 'nobody answers: no link');
+    assert.equal(sent.filter((m) => m.type === 'find').at(-1).limit, 12);
+    const offered = [...agent.peers.keys()];
+    assert.equal(offered.length, 4, 'connectFanout offers');
+    assert.ok(offered.every((id) => named.includes(id)));
+    picks.push(offered.join());
+    for (const id of offered) agent.closePeer(id, 'bye');
+  }
+  assert.notEqual(picks[0], picks[1], 'different random draws pick different holders');
+  assert.notEqual(picks[0], named.slice(0, 4).join(), 'not simply the first four');
+});

@@ -19,7 +19,9 @@ export const AGENT_DEFAULTS = Object.freeze({
   originBase: '/_c2c/origin',
   maxPeers: 6,
   /** peers asked from discovery per file */
-  findLimit: 4,
+  findLimit: 12,
+  /** of those, how many (picked at random) the agent connects to when it has no open link to a holder */
+  connectFanout: 4,
   /** longest a file request waits for a first connection to a holder; counted before the scheduler starts */
   connectWaitMs: 300,
   /** a connection not open within this is abandoned */
@@ -81,6 +83,7 @@ export class PeerAgent {
     this.settings = settings;
     this.signalingUrl = signalingUrl ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${SIGNALING_PATH}`;
     this.clock = systemClock;
+    this.random = Math.random;
     this.policy = new UploadPolicy(settings, browserEnvironment());
     this.store = new ChunkStore({
       maxBytes: this.options.storeBytes,
@@ -269,7 +272,14 @@ export class PeerAgent {
     found.forEach((id) => known.add(id));
     this.holders.set(file.sha256, known);
     if (this.peers.size >= this.options.maxPeers) this.evictIdle();
-    const opening = found.filter((id) => id !== this.peerId && !this.banned.has(id)).slice(0, Math.max(0, this.options.maxPeers - this.peers.size))
+    // Discovery ranks equally good holders the same way for every asker: connecting to a random few of those it
+    // named spreads the visitors over them instead of sending everybody to the same first ones.
+    const candidates = found.filter((id) => id !== this.peerId && !this.banned.has(id));
+    for (let i = candidates.length - 1; i > 0; i--) {
+      const j = Math.floor(this.random() * (i + 1));
+      [candidates[i], candidates[j]] = [candidates[j], candidates[i]];
+    }
+    const opening = candidates.slice(0, Math.max(0, Math.min(this.options.connectFanout, this.options.maxPeers - this.peers.size)))
       .map((id) => this.connect(id));
     if (opening.length) await Promise.race([Promise.any(opening).catch(() => {}), wait]);
     return holding();
