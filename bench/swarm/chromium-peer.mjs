@@ -94,6 +94,10 @@ export async function chromiumVisitor(url, { timeoutMs = 120000 } = {}) {
     clearTimeout(timer);
     child.kill('SIGTERM');
     await new Promise((resolve) => { if (child.exitCode !== null) resolve(); else child.once('exit', resolve); });
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    } catch {
+      // a profile file still being written as the browser exits: a stray temp dir, not a failed visitor
+    }
   }
 }
