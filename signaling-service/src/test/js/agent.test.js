@@ -214,7 +214,7 @@ test('of the holders discovery names, the agent connects to a random few (connec
   const picks = [];
   for (const seed of [1, 2]) {
     const { agent, files } = agentWith([{ path: '/x.bin', bytes: randomBytes(10, 3) }], NamingSocket, undefined,
-      { RTCPeerConnectionImpl: SilentPeerConnection, agent: { connectWaitMs: 20 } });
+      { RTCPeerConnectionImpl: SilentPeerConnection, agent: { connectWaitMs: 20, connectTimeoutMs: 50 } });
     let x = seed;
     agent.random = () => { x = (x * 48271) % 2147483647; return x / 2147483647; };
     await agent.start();
