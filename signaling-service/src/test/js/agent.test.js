@@ -31,10 +31,10 @@ function scriptedServer() {
   return { FakeSocket, sent };
 }
 
-function agentWith(files, FakeSocket, settings = { p2pEnabled: true, uploadCapBytesPerSecond: 1024 }) {
+function agentWith(files, FakeSocket, settings = { p2pEnabled: true, uploadCapBytesPerSecond: 1024 }, extra = {}) {
   const manifest = manifestJson(files, 1024);
   const agent = new PeerAgent({
-    siteId: 'demo', manifest, settings, signalingUrl: 'ws://127.0.0.1/_c2c/signal', WebSocketImpl: FakeSocket,
+    siteId: 'demo', manifest, settings, signalingUrl: 'ws://127.0.0.1/_c2c/signal', WebSocketImpl: FakeSocket, ...extra,
   });
   return { agent, files: agent.manifest.files };
 }
@@ -143,4 +143,129 @@ test('status tick: the selected pair RTT to a peer with a coordinate moves our c
   // a malformed coordinate from the network is ignored, not sampled against
   await agent.onSignalingMessage({ type: 'signal', from: remote, kind: 'answer', payload: { type: 'answer', sdp: 'v=0', coordinate: { vector: ['x'] } } });
   assert.equal(agent.peers.get(remote).remoteCoordinate, null);
+});
+
+test('peer connections come from the injected RTCPeerConnection class, configured with the welcome\'s ICE servers and the policy', async () => {
+  const created = [];
+  class FakePeerConnection {
+    constructor(config) {
+      this.config = config;
+      created.push(this);
+    }
+
+    async setRemoteDescription(description) { this.remote = description; }
+
+    async createAnswer() { return { type: 'answer', sdp: 'v=0 answer' }; }
+
+    async setLocalDescription(description) { this.local = description; }
+
+    close() { this.closed = true; }
+  }
+  const { FakeSocket, sent } = scriptedServer();
+  const { agent } = agentWith([{ path: '/x.bin', bytes: randomBytes(10, 3) }], FakeSocket, undefined,
+    { RTCPeerConnectionImpl: FakePeerConnection, agent: { iceTransportPolicy: 'relay' } });
+  await agent.start();
+  const offerer = 'd'.repeat(32);
+  await agent.onSignalingMessage({ type: 'signal', from: offerer, kind: 'offer', payload: { type: 'offer', sdp: 'v=0 offer' } });
+  assert.equal(created.length, 1);
+  assert.deepEqual(created[0].config, { iceServers: [], iceTransportPolicy: 'relay' });
+  assert.deepEqual(created[0].remote, { type: 'offer', sdp: 'v=0 offer' });
+  const { coordinate, ...description } = sent.at(-1).payload;
+  assert.deepEqual({ ...sent.at(-1), payload: description }, { type: 'signal', to: offerer, kind: 'answer', payload: { type: 'answer', sdp: 'v=0 answer' } });
+  assert.equal(coordinate.vector.length, 8, 'the answer carries our coordinate');
+  agent.closePeer(offerer, 'bye');
+  assert.equal(created[0].closed, true);
+});
+
+test('a full pool makes room for a new peer by closing the connection idle the longest, and only one idle long enough', async () => {
+  class FakePeerConnection {
+    async setRemoteDescription() {}
+
+    async createAnswer() { return { type: 'answer', sdp: 'v=0 answer' }; }
+
+    async setLocalDescription() {}
+
+    close() { this.closed = true; }
+  }
+  const { FakeSocket, sent } = scriptedServer();
+  const { agent } = agentWith([{ path: '/x.bin', bytes: randomBytes(10, 3) }], FakeSocket, undefined,
+    { RTCPeerConnectionImpl: FakePeerConnection, agent: { maxPeers: 3, idleEvictMs: 1000 } });
+  let now = 10_000;
+  agent.clock = { now: () => now, setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h) };
+  await agent.start();
+  const links = {};
+  const held = (id, lastActivity) => {
+    links[id] = { closed: null, close(reason) { this.closed = reason; } };
+    agent.peers.set(id, { peerId: id, pc: new FakePeerConnection(), link: links[id], ready: true, lastActivity });
+  };
+  held('p1'.padEnd(32, '1'), 9_500); // busy half a second ago
+  held('p2'.padEnd(32, '2'), 8_000); // idle 2 s: the idlest
+  held('p3'.padEnd(32, '3'), 8_500); // idle 1.5 s
+
+  const newcomer = 'n'.repeat(32);
+  await agent.onSignalingMessage({ type: 'signal', from: newcomer, kind: 'offer', payload: { type: 'offer', sdp: 'v=0' } });
+  assert.equal(links['p2'.padEnd(32, '2')].closed, 'idle-evicted', 'the idlest connection is closed');
+  assert.equal(links['p3'.padEnd(32, '3')].closed, null);
+  assert.ok(agent.peers.has(newcomer));
+  assert.equal(sent.at(-1).kind, 'answer', 'the newcomer is answered, not refused');
+  assert.equal(agent.snapshot().failures['peer-idle-evicted'], 1);
+
+  // every remaining connection received something within idleEvictMs: the next offer is refused
+  now = 10_000;
+  agent.peers.get('p3'.padEnd(32, '3')).lastActivity = 9_800;
+  agent.peers.get(newcomer).ready = true;
+  agent.peers.get(newcomer).lastActivity = 9_900;
+  const late = 'm'.repeat(32);
+  await agent.onSignalingMessage({ type: 'signal', from: late, kind: 'offer', payload: { type: 'offer', sdp: 'v=0' } });
+  assert.deepEqual(sent.at(-1), { type: 'signal', to: late, kind: 'bye' });
+  assert.equal(agent.snapshot().failures['pool-full'], 1);
+  assert.equal(agent.peers.size, 3);
+});
+
+test('of the holders discovery names, the agent connects to a random few (connectFanout), not always the first ones', async () => {
+  const named = Array.from({ length: 12 }, (_, i) => `h${String(i).padStart(2, '0')}`.padEnd(32, 'x'));
+  const sent = [];
+  class NamingSocket {
+    constructor() {
+      this.readyState = 0;
+      setImmediate(() => { this.readyState = 1; this.onopen?.(); });
+    }
+
+    send(text) {
+      const m = JSON.parse(text);
+      sent.push(m);
+      const answer = m.type === 'hello'
+        ? { type: 'welcome', re: m.id, peerId: 'a'.repeat(32), resumeToken: 'b'.repeat(32), heartbeatIntervalMs: 0, iceServers: [] }
+        : m.type === 'find' ? { type: 'found', re: m.id, asset: m.asset, stale: false, peers: named.map((peerId) => ({ peerId })) } : null;
+      if (answer) setImmediate(() => this.onmessage?.({ data: JSON.stringify(answer) }));
+    }
+
+    close() { this.readyState = 3; }
+  }
+  class SilentPeerConnection {
+    createDataChannel() { return { addEventListener() {}, close() {} }; }
+
+    async createOffer() { return { type: 'offer', sdp: 'v=0' }; }
+
+    async setLocalDescription() {}
+
+    close() {}
+  }
+  const picks = [];
+  for (const seed of [1, 2]) {
+    const { agent, files } = agentWith([{ path: '/x.bin', bytes: randomBytes(10, 3) }], NamingSocket, undefined,
+      { RTCPeerConnectionImpl: SilentPeerConnection, agent: { connectWaitMs: 20, connectTimeoutMs: 50 } });
+    let x = seed;
+    agent.random = () => { x = (x * 48271) % 2147483647; return x / 2147483647; };
+    await agent.start();
+    assert.deepEqual(await agent.peersFor(files[0]), [], 'nobody answers: no link');
+    assert.equal(sent.filter((m) => m.type === 'find').at(-1).limit, 12);
+    const offered = [...agent.peers.keys()];
+    assert.equal(offered.length, 4, 'connectFanout offers');
+    assert.ok(offered.every((id) => named.includes(id)));
+    picks.push(offered.join());
+    for (const id of offered) agent.closePeer(id, 'bye');
+  }
+  assert.notEqual(picks[0], picks[1], 'different random draws pick different holders');
+  assert.notEqual(picks[0], named.slice(0, 4).join(), 'not simply the first four');
 });

@@ -20,11 +20,15 @@ export const AGENT_DEFAULTS = Object.freeze({
   originBase: '/_c2c/origin',
   maxPeers: 6,
   /** peers asked from discovery per file */
-  findLimit: 4,
+  findLimit: 12,
+  /** of those, how many (picked at random) the agent connects to when it has no open link to a holder */
+  connectFanout: 4,
   /** longest a file request waits for a first connection to a holder; counted before the scheduler starts */
   connectWaitMs: 300,
   /** a connection not open within this is abandoned */
   connectTimeoutMs: 5000,
+  /** in a full pool, a connection that received nothing this long is closed to make room for a new peer */
+  idleEvictMs: 3000,
   /** budget of held chunks */
   storeBytes: 64 * 1024 * 1024,
   /** largest bootstrap answer accepted */
@@ -67,15 +71,22 @@ export class PeerAgent {
    * @param {Partial<typeof AGENT_DEFAULTS>} [config.agent]
    * @param {string} [config.signalingUrl]
    * @param {typeof WebSocket} [config.WebSocketImpl] the socket class (tests put a relay they drive in its place)
+   * @param {typeof RTCPeerConnection} [config.RTCPeerConnectionImpl] the peer connection class (the swarm benchmark
+   *   runs this agent in Node with another WebRTC stack)
    */
-  constructor({ siteId, manifest, settings = {}, agent = {}, signalingUrl, WebSocketImpl = globalThis.WebSocket }) {
+  constructor({
+    siteId, manifest, settings = {}, agent = {}, signalingUrl, WebSocketImpl = globalThis.WebSocket,
+    RTCPeerConnectionImpl = globalThis.RTCPeerConnection,
+  }) {
     this.WebSocketImpl = WebSocketImpl;
+    this.RTCPeerConnectionImpl = RTCPeerConnectionImpl;
     this.options = { ...AGENT_DEFAULTS, ...agent };
     this.siteId = siteId;
     this.manifest = parseManifest(manifest);
     this.settings = settings;
     this.signalingUrl = signalingUrl ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${SIGNALING_PATH}`;
     this.clock = systemClock;
+    this.random = Math.random;
     this.policy = new UploadPolicy(settings, browserEnvironment());
     this.store = new ChunkStore({
       maxBytes: this.options.storeBytes,
@@ -313,15 +324,23 @@ export class PeerAgent {
     const known = this.holders.get(file.sha256) ?? new Set();
     found.forEach((id) => known.add(id));
     this.holders.set(file.sha256, known);
-    const opening = found.filter((id) => id !== this.peerId && !this.banned.has(id)).slice(0, Math.max(0, this.options.maxPeers - this.peers.size))
+    if (this.peers.size >= this.options.maxPeers) this.evictIdle();
+    // Discovery ranks equally good holders the same way for every asker: connecting to a random few of those it
+    // named spreads the visitors over them instead of sending everybody to the same first ones.
+    const candidates = found.filter((id) => id !== this.peerId && !this.banned.has(id));
+    for (let i = candidates.length - 1; i > 0; i--) {
+      const j = Math.floor(this.random() * (i + 1));
+      [candidates[i], candidates[j]] = [candidates[j], candidates[i]];
+    }
+    const opening = candidates.slice(0, Math.max(0, Math.min(this.options.connectFanout, this.options.maxPeers - this.peers.size)))
       .map((id) => this.connect(id));
     if (opening.length) await Promise.race([Promise.any(opening).catch(() => {}), wait]);
     return holding();
   }
 
   newConnection(peerId) {
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: this.options.iceTransportPolicy });
-    const entry = { peerId, pc, link: null, ready: false, type: null };
+    const pc = new this.RTCPeerConnectionImpl({ iceServers: this.iceServers, iceTransportPolicy: this.options.iceTransportPolicy });
+    const entry = { peerId, pc, link: null, ready: false, type: null, lastActivity: this.clock.now() };
     pc.onicecandidate = (e) => { if (e.candidate) this.signaling.signal(peerId, 'candidate', e.candidate.toJSON()); };
     pc.onconnectionstatechange = () => {
       if (pc.connectionState === 'failed') this.closePeer(peerId, 'ice-failed');
@@ -346,8 +365,10 @@ export class PeerAgent {
         },
         onClose: (peerId) => this.closePeer(peerId, 'closed'),
       }));
+      dc.addEventListener('message', () => { entry.lastActivity = this.clock.now(); });
       dc.addEventListener('open', () => {
         this.clock.clearTimeout(timer);
+        entry.lastActivity = this.clock.now();
         entry.ready = true;
         this.stats.peersConnected = [...this.peers.values()].filter((p) => p.ready).length;
         entry.link.sendHave(this.store.completeFiles());
@@ -402,7 +423,7 @@ export class PeerAgent {
         this.fail('offer-from-banned');
         return;
       }
-      if (this.peers.size >= this.options.maxPeers) {
+      if (this.peers.size >= this.options.maxPeers && !this.evictIdle()) {
         this.signaling.signal(from, 'bye');
         this.fail('pool-full');
         return;
@@ -431,6 +452,23 @@ export class PeerAgent {
     } else if (kind === 'bye' && entry) {
       this.closePeer(from, 'bye');
     }
+  }
+
+  /**
+   * Makes room in a full pool: closes the open connection that has received nothing for the longest, if that is at
+   * least `idleEvictMs`. Without this, the first visitors' links to a holder would keep its pool full for good and
+   * every later visitor (discovery names the same holders to everybody) would be refused.
+   * @returns {boolean} whether a connection was closed
+   */
+  evictIdle() {
+    const now = this.clock.now();
+    let idlest = null;
+    for (const entry of this.peers.values()) {
+      if (entry.ready && now - entry.lastActivity >= this.options.idleEvictMs && (!idlest || entry.lastActivity < idlest.lastActivity)) idlest = entry;
+    }
+    if (!idlest) return false;
+    this.closePeer(idlest.peerId, 'idle-evicted');
+    return true;
   }
 
   closePeer(peerId, reason) {
