@@ -525,7 +525,7 @@ public final class SiteIndex {
 
         Query(int self, int limit, PeerSet holding) {
             this.self = self;
-            this.top = new TopK(limit);
+            this.top = new TopK(limit, ThreadLocalRandom.current().nextInt() | 1);
             this.holding = holding;
             boolean known = self != StringIntMap.MISSING;
             prefix = known ? prefixes.groupOf(self) : 0;

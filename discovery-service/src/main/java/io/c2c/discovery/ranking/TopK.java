@@ -4,9 +4,11 @@ import java.util.Arrays;
 
 /**
  * Keeps the best {@code k} candidates offered, by tier (lower first), then RTT estimate (lower
- * first, unknown last), then spare upload capacity (higher first), then handle (for determinism).
- * Insertion into a sorted array: k is small (bounded by the API), so this beats a heap. Pure and
- * reusable per query.
+ * first, unknown last), then spare upload capacity (higher first), then a per-query shuffle of the
+ * handles. Without the shuffle, peers equal in everything (one office, no coordinates yet, the same
+ * capacity) would be named in handle order, so every visitor would ask the same oldest holders; a salt
+ * of 0 keeps plain handle order (tests). Insertion into a sorted array: k is small (bounded by the
+ * API), so this beats a heap. Pure and reusable per query.
  */
 public final class TopK {
 
@@ -14,9 +16,16 @@ public final class TopK {
     private final double[] rtts;
     private final long[] spares;
     private final int[] slots;
+    private final int salt;
     private int size;
 
     public TopK(int k) {
+        this(k, 0);
+    }
+
+    /** @param salt a random number per query: equal candidates come in an order that depends on it */
+    public TopK(int k, int salt) {
+        this.salt = salt;
         tiers = new int[k];
         rtts = new double[k];
         spares = new long[k];
@@ -76,7 +85,21 @@ public final class TopK {
         if (spare != spares[i]) {
             return spare > spares[i];
         }
-        return slot < slots[i];
+        return Integer.compareUnsigned(shuffled(slot), shuffled(slots[i])) < 0;
+    }
+
+    /** A bijection of the handles that depends on the salt (identity for salt 0): a murmur3 finalizer. */
+    private int shuffled(int slot) {
+        if (salt == 0) {
+            return slot ^ Integer.MIN_VALUE; // unsigned order of a non-negative int is its order
+        }
+        int h = slot ^ salt;
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h;
     }
 
     public int slot(int i) {

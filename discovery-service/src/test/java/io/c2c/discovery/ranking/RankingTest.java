@@ -81,4 +81,34 @@ class RankingTest {
         empty.offer(1, 0, 1.0, 1);
         assertEquals(0, empty.size());
     }
+
+    @Test
+    void candidatesEqualInEverythingComeInAPerQueryOrderSoLoadSpreads() {
+        java.util.Set<Integer> named = new java.util.HashSet<>();
+        java.util.Set<String> orders = new java.util.HashSet<>();
+        java.util.Random random = new java.util.Random(42);
+        for (int query = 0; query < 50; query++) {
+            TopK top = new TopK(4, random.nextInt() | 1);
+            for (int slot = 0; slot < 40; slot++) {
+                top.offer(slot, Reason.SAME_PREFIX.ordinal(), Double.NaN, 1000);
+            }
+            top.offer(99, Reason.SAME_PREFIX.ordinal(), Double.NaN, 1001); // more spare capacity still wins
+            int[] picked = top.slotsInOrder();
+            assertEquals(99, picked[0]);
+            for (int slot : picked) {
+                named.add(slot);
+            }
+            orders.add(java.util.Arrays.toString(picked));
+        }
+        assertTrue(named.size() > 30, "50 queries over 40 equal holders name most of them, not the same 3: " + named);
+        assertTrue(orders.size() > 40, orders.toString());
+        // one salt gives one order, whatever the order of the offers
+        TopK forward = new TopK(40, 12345);
+        TopK backward = new TopK(40, 12345);
+        for (int slot = 0; slot < 40; slot++) {
+            forward.offer(slot, 0, Double.NaN, 1);
+            backward.offer(39 - slot, 0, Double.NaN, 1);
+        }
+        assertArrayEquals(forward.slotsInOrder(), backward.slotsInOrder());
+    }
 }
