@@ -47,6 +47,38 @@ class ContractJsonRoundTripTest {
                 Arguments.of(PeerReported.TYPE, PeerReported.of("site-1", "peer-1", T, "peer-2", PeerReported.CHUNK_HASH)));
     }
 
+    @Test
+    void coordinatesDecodeToExactlyTheNumbersWritten() {
+        // The mapper parses fractions with Jackson's fast double parser: it must give the same double
+        // as Double.parseDouble for what browsers and Java write, extremes and hand-written forms included.
+        java.util.Random random = new java.util.Random(42);
+        for (int n = 0; n < 2_000; n++) {
+            List<Double> vector = new java.util.ArrayList<>();
+            for (int d = 0; d < 8; d++) {
+                vector.add(switch ((n + d) % 6) {
+                    case 0 -> random.nextDouble() * 400 - 200;
+                    case 1 -> Double.longBitsToDouble(random.nextLong() & 0x7fefffffffffffffL) * (random.nextBoolean() ? 1 : -1);
+                    case 2 -> Double.MIN_VALUE * random.nextInt(1000);
+                    case 3 -> Math.scalb(random.nextDouble(), random.nextInt(200) - 100);
+                    case 4 -> (double) random.nextInt(1000);
+                    default -> Math.nextUp(random.nextGaussian());
+                });
+            }
+            PeerHeartbeat event = PeerHeartbeat.of("site-1", "peer-1", T, "pod-b", NetworkPosition.UNKNOWN,
+                    new Coordinate(vector, Math.abs(vector.get(0)), 0.1), 0, 0, List.of());
+            assertEquals(event, PeerEvent.decode(PeerEvent.encode(event)));
+        }
+        String[] written = {"0.1", "1e-3", "-2.5E+2", "12345678901234567890.5", "4.9e-324", "1.7976931348623157e308",
+                "0.30000000000000004", "123.456000000000000000001"};
+        for (String number : written) {
+            String json = "{\"type\":\"peer-heartbeat\",\"schemaVersion\":1,\"siteId\":\"s\",\"peerId\":\"p\","
+                    + "\"occurredAt\":1,\"podId\":\"x\",\"coordinate\":{\"vector\":[" + number + "],\"height\":0,"
+                    + "\"error\":0},\"uploadCapacityBytesPerSecond\":0,\"uploadLoadBytesPerSecond\":0}";
+            PeerHeartbeat decoded = (PeerHeartbeat) PeerEvent.decode(json.getBytes(StandardCharsets.UTF_8));
+            assertEquals(Double.parseDouble(number), decoded.coordinate().vector().get(0), number);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("events")
     void peerEventRoundTripsWithTypeAndVersion(String type, PeerEvent event) throws Exception {

@@ -91,8 +91,9 @@ public interface DiscoveryConfig {
         int maxPollRecords();
 
         /**
-         * Threads decoding a polled batch (decoding is most of the ingest cost; applying stays on
-         * the consumer thread, in order). Default: the number of available processors.
+         * Worker threads decoding a polled batch while the consumer thread applies the previous
+         * one (decoding is most of the ingest cost; applying stays on the consumer thread, in
+         * order). Default: the number of available processors.
          */
         java.util.Optional<Integer> decodeThreads();
 

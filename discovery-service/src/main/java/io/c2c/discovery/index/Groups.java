@@ -61,8 +61,12 @@ final class Groups {
 
     /** Moves {@code slot} into the group of {@code key} (null or blank: into no group). */
     void assign(int slot, String key) {
-        int target = key == null || key.isBlank() ? 0 : intern(key);
         int current = groupOf[slot];
+        if (current != 0 && key != null && keys[current].equals(key)) {
+            // The common case (every heartbeat repeats the peer's position): no hash lookup.
+            return;
+        }
+        int target = key == null || key.isBlank() ? 0 : intern(key);
         if (current == target) {
             return;
         }

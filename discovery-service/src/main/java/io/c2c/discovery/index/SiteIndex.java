@@ -40,6 +40,7 @@ public final class SiteIndex {
     private static final byte LIVE = 1;
     private static final byte LEFT = 2;
     private static final int[] NO_ASSETS = new int[0];
+    private static final AsnKey[] ASN_KEYS = new AsnKey[4096];
 
     private final String siteId;
     private final int partition;
@@ -326,9 +327,27 @@ public final class SiteIndex {
 
     private void position(int slot, NetworkPosition network) {
         prefixes.assign(slot, network.prefix());
-        asns.assign(slot, network.asn() == null ? null : network.asn().toString());
+        asns.assign(slot, network.asn() == null ? null : asnKey(network.asn()));
         regions.assign(slot, network.region());
         countries.assign(slot, network.country());
+    }
+
+    /**
+     * The group key of an ASN without a new string per event: a small cache shared by every site
+     * (entries are immutable records, so a racing reader sees a whole entry or another one).
+     */
+    private static String asnKey(int asn) {
+        int i = asn & (ASN_KEYS.length - 1);
+        AsnKey cached = ASN_KEYS[i];
+        if (cached != null && cached.asn() == asn) {
+            return cached.key();
+        }
+        AsnKey fresh = new AsnKey(asn, Integer.toString(asn));
+        ASN_KEYS[i] = fresh;
+        return fresh.key();
+    }
+
+    private record AsnKey(int asn, String key) {
     }
 
     private void coordinate(int slot, Coordinate c) {

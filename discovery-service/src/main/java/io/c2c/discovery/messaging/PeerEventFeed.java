@@ -58,6 +58,7 @@ public class PeerEventFeed {
     private static final Logger LOG = Logger.getLogger(PeerEventFeed.class);
     /** Client id prefix; the rest is the advertised HTTP URL that {@code OwnerDirectory} reads back. */
     public static final String CLIENT_ID_PREFIX = "discovery@";
+    private static final Duration POLL_WAIT = Duration.ofMillis(200);
 
     private final SwarmIndex index;
     private final FeedStatus status;
@@ -74,6 +75,8 @@ public class PeerEventFeed {
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
+    /** The consumer thread's pipeline; only that thread (and the rebalance callbacks it runs) touches it. */
+    private IngestPipeline pipeline;
     private boolean wasStale;
     private long evictionResumesAt;
 
@@ -141,36 +144,42 @@ public class PeerEventFeed {
              BatchDecoder decoder = new BatchDecoder(feed.decodeThreads().orElse(
                      Runtime.getRuntime().availableProcessors()))) {
             consumer = c;
+            IngestPipeline pipeline = new IngestPipeline(decoder, new IngestPipeline.Sink() {
+                @Override
+                public void apply(ConsumerRecord<String, byte[]> record, PeerEvent event, long now) {
+                    handle(record, event, now);
+                }
+
+                @Override
+                public void applied(TopicPartition partition, long position) {
+                    status.progress(partition.partition(), position);
+                }
+            });
+            this.pipeline = pipeline;
             c.subscribe(List.of(feed.topic()), new Rebalance(c));
             long nextLagCheck = 0;
             long nextSweep = 0;
+            Map<TopicPartition, Long> positions = new HashMap<>();
             while (running) {
                 try {
-                    ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(200));
+                    // With a batch still to apply, take only what is already fetched: applying it must not wait.
+                    ConsumerRecords<String, byte[]> records = c.poll(pipeline.idle() ? POLL_WAIT : Duration.ZERO);
                     long now = System.currentTimeMillis();
-                    if (!records.isEmpty()) {
-                        List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
-                        List<byte[]> values = new ArrayList<>(records.count());
-                        for (ConsumerRecord<String, byte[]> record : records) {
-                            batch.add(record);
-                            values.add(record.value());
-                        }
-                        PeerEvent[] events = decoder.decode(values);
-                        for (int i = 0; i < events.length; i++) {
-                            handle(batch.get(i), events[i], now);
-                        }
-                    }
+                    positions.clear();
                     if (!records.isEmpty()) {
                         status.brokerContact(now);
                         for (TopicPartition tp : records.partitions()) {
-                            status.progress(tp.partition(), c.position(tp, Duration.ofSeconds(1)));
+                            positions.put(tp, c.position(tp, Duration.ofSeconds(1)));
                         }
                     }
+                    pipeline.accept(records, positions);
                     if (now >= nextLagCheck) {
+                        pipeline.flush();
                         checkLag(c, feed, now);
                         nextLagCheck = System.currentTimeMillis() + feed.lagCheckInterval().toMillis();
                     }
                     if (now >= nextSweep) {
+                        pipeline.flush();
                         sweep(now);
                         nextSweep = now + config.index().sweepInterval().toMillis();
                     }
@@ -189,6 +198,7 @@ public class PeerEventFeed {
             LOG.error("peer-events feed stopped", e);
         } finally {
             consumer = null;
+            pipeline = null;
         }
     }
 
@@ -300,12 +310,15 @@ public class PeerEventFeed {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // Records fetched while the partition was ours are applied before it is dropped, as without the pipeline.
+            flushPipeline();
             forget(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             // Usually the broker is gone: the data is still right up to our position, so keep serving it.
+            flushPipeline();
             long now = System.currentTimeMillis();
             for (TopicPartition tp : partitions) {
                 status.lost(tp.partition(), now);
@@ -329,6 +342,7 @@ public class PeerEventFeed {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            flushPipeline();
             status.assignmentSeen();
             if (partitions.isEmpty()) {
                 forgetLostNotReassigned(c);
@@ -379,6 +393,12 @@ public class PeerEventFeed {
             }
             LOG.infof("rebuilding partitions %s from %d ms back%s", rebuilt, config.feed().rebuildWindow().toMillis(),
                     resumed.isEmpty() ? "" : "; resumed " + resumed);
+        }
+
+        private void flushPipeline() {
+            if (pipeline != null) {
+                pipeline.flush();
+            }
         }
 
         private void forgetLostNotReassigned(KafkaConsumer<String, byte[]> c) {

@@ -116,5 +116,17 @@ class CompactCollectionsTest {
         assertEquals(0, groups.groupOf(2));
         assertEquals(1, groups.distinct());
         assertFalse(groups.groupOf(1) == 0);
+
+        // Re-assigning the same value (an equal string, not the same instance) changes nothing; blank means none.
+        int b = groups.groupOf(1);
+        groups.assign(1, new String("10.0.1.0/24".toCharArray()));
+        assertEquals(b, groups.groupOf(1));
+        assertEquals(1, groups.size(b));
+        groups.assign(1, " ");
+        assertEquals(0, groups.groupOf(1));
+        assertEquals(0, groups.distinct(), "the last member left: group forgotten");
+        groups.assign(1, "10.0.1.0/24");
+        groups.assign(3, "10.0.1.0/24");
+        assertEquals(2, groups.size(groups.idOf("10.0.1.0/24")));
     }
 }
