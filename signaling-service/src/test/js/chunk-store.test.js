@@ -87,7 +87,8 @@ test('cache storage refused (Firefox: private window, http origin): the chunks a
     async delete() { throw insecure(); },
     async open() { throw insecure(); },
   };
-  const backend = CacheStorageBackend.forPageLife(caches, { now: 5, onPageHide: () => {} });
+  let hide;
+  const backend = CacheStorageBackend.forPageLife(caches, { now: 5, onPageHide: (drop) => { hide = drop; } });
   const store = new ChunkStore({ maxBytes: 1000, backend });
   const announced = [];
   store.onComplete = (hash) => announced.push(hash);
@@ -98,4 +99,5 @@ test('cache storage refused (Firefox: private window, http origin): the chunks a
   assert.deepEqual([...await store.get(h('a'), 1)], [...bytes(50, 2)]);
   await store.evict(h('a'));
   assert.equal(await backend.get(`${h('a')}/0`), undefined);
+  assert.equal(await hide(), false, 'leaving the page does not end in an unhandled rejection');
 });

@@ -81,7 +81,7 @@ export class CacheStorageBackend {
       .filter((n) => n === 'c2c-chunks-v1' || (n.startsWith(PAGE_CACHE_PREFIX) && !(now - Number(n.slice(PAGE_CACHE_PREFIX.length).split('-')[0]) < staleMs)))
       .map((n) => caches.delete(n)))).catch(() => {});
     const backend = new CacheStorageBackend(caches, name, swept);
-    onPageHide?.(() => caches.delete(name));
+    onPageHide?.(() => caches.delete(name).catch(() => false)); // refused storage (see the constructor): nothing to drop
     return backend;
   }
 

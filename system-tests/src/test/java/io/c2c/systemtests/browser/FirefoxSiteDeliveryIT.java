@@ -116,6 +116,8 @@ class FirefoxSiteDeliveryIT {
                     firefoxAfter.toString());
             assertEquals(0, firefoxAfter.path("bytesFromOrigin").asLong() - firefoxBefore.path("bytesFromOrigin").asLong(),
                     firefoxAfter.toString());
+            assertTrue(firefoxAfter.path("connectionsByType").path("host").asInt() >= 1,
+                    "the agent typed its connection from Firefox's getStats: " + firefoxAfter);
             JsonNode firefoxReceived = connectionStats(firefox, chromiumPeer);
             assertEquals("host", firefoxReceived.path("local").asText(), firefoxReceived.toString());
             assertTrue(firefoxReceived.path("pairBytesReceived").asLong() - channelBefore >= big,
