@@ -38,6 +38,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class FirefoxSiteDeliveryIT {
 
     private static final String DOMAIN = "firefox-site.test";
+    /** A site of the platform's relay-only signaling pod: its agents connect only through relay-service's TURN server. */
+    private static final String RELAY_DOMAIN = "firefox-relay.test";
 
     private static SitePlatform platform;
     private static SitePlatform.Site site;
@@ -158,8 +160,48 @@ class FirefoxSiteDeliveryIT {
         }
     }
 
+    @Test
+    @Order(3)
+    void withRelayOnlyAgentsFirefoxGetsTheFilesFromChromiumThroughOurTurnServer() throws Exception {
+        SitePlatform.Site relaySite = platform.registerOnRelayOnlyPod(RELAY_DOMAIN);
+        try (HeadlessChromium chromium = HeadlessChromium.start(Files.createTempDirectory(platform.dir, "chromium-relay-"),
+                relaySite.chromiumFlags());
+             HeadlessFirefox firefox = firefox("firefox-relay", relaySite, true)) {
+            chromium.open(relaySite.url() + "/");
+            waitPage(chromium, "Home");
+            String chromiumPeer = peerId(chromium);
+            clickNext(chromium);
+            waitPage(chromium, "Gallery");
+            assertEquals("origin", galleryLoaded(chromium).path("source").asText());
+            platform.awaitHolder(relaySite.siteId(), sha("/data.bin"), chromiumPeer);
+
+            firefox.open(relaySite.url() + "/");
+            waitPage(firefox, "Home");
+            peerId(firefox);
+            assertEquals("relay", firefox.execute("return window.__c2c.options.iceTransportPolicy;").asText());
+            JsonNode before = snapshot(firefox);
+            clickNext(firefox);
+            waitPage(firefox, "Gallery");
+            JsonNode loaded = galleryLoaded(firefox);
+            assertEquals(sha("/data.bin"), loaded.path("sha").asText(), loaded.toString());
+            assertEquals("peers", loaded.path("source").asText(), loaded + firefox.consoleTail());
+            JsonNode after = snapshot(firefox);
+            assertEquals(0, after.path("bytesFromOrigin").asLong() - before.path("bytesFromOrigin").asLong(), after.toString());
+            assertTrue(after.path("connectionsByType").path("relay").asInt() >= 1, after.toString());
+            assertEquals(0, after.path("connectionsByType").path("host").asInt(), after.toString());
+            JsonNode connection = connectionStats(firefox, chromiumPeer);
+            assertEquals("relay", connection.path("local").asText(), "Firefox's own TURN allocation: " + connection);
+            assertEquals("relay", connection.path("remote").asText(), connection.toString());
+            assertTrue(connection.path("pairBytesReceived").asLong() >= FILES.get("/data.bin").length, connection.toString());
+        }
+    }
+
     private static HeadlessFirefox firefox(String name, boolean withCacheStorage) throws Exception {
+        return firefox(name, site, withCacheStorage);
+    }
+
+    private static HeadlessFirefox firefox(String name, SitePlatform.Site of, boolean withCacheStorage) throws Exception {
         // a directory of its own per start: a rerun of a failed test gets a fresh profile
-        return HeadlessFirefox.start(Files.createTempDirectory(platform.dir, name + "-"), site.firefoxPrefs(withCacheStorage));
+        return HeadlessFirefox.start(Files.createTempDirectory(platform.dir, name + "-"), of.firefoxPrefs(withCacheStorage));
     }
 }
