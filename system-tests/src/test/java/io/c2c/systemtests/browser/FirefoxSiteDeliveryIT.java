@@ -3,13 +3,16 @@ package io.c2c.systemtests.browser;
 import static io.c2c.systemtests.browser.SitePages.clickNext;
 import static io.c2c.systemtests.browser.SitePages.connectionStats;
 import static io.c2c.systemtests.browser.SitePages.fetchInFrame;
+import static io.c2c.systemtests.browser.SitePages.fetched;
 import static io.c2c.systemtests.browser.SitePages.galleryLoaded;
 import static io.c2c.systemtests.browser.SitePages.peerId;
 import static io.c2c.systemtests.browser.SitePages.snapshot;
+import static io.c2c.systemtests.browser.SitePages.startFetchInFrame;
 import static io.c2c.systemtests.browser.SitePages.waitPage;
 import static io.c2c.systemtests.browser.SitePlatform.FILES;
 import static io.c2c.systemtests.browser.SitePlatform.sha;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -162,7 +165,8 @@ class FirefoxSiteDeliveryIT {
 
     @Test
     @Order(3)
-    void withRelayOnlyAgentsFirefoxGetsTheFilesFromChromiumThroughOurTurnServer() throws Exception {
+    void withRelayOnlyAgentsFirefoxGetsTheFilesFromChromiumThroughOurTurnServerAndFinishesFromTheOriginWhenItLeaves()
+            throws Exception {
         SitePlatform.Site relaySite = platform.registerOnRelayOnlyPod(RELAY_DOMAIN);
         try (HeadlessChromium chromium = HeadlessChromium.start(Files.createTempDirectory(platform.dir, "chromium-relay-"),
                 relaySite.chromiumFlags());
@@ -193,7 +197,42 @@ class FirefoxSiteDeliveryIT {
             assertEquals("relay", connection.path("local").asText(), "Firefox's own TURN allocation: " + connection);
             assertEquals("relay", connection.path("remote").asText(), connection.toString());
             assertTrue(connection.path("pairBytesReceived").asLong() >= FILES.get("/data.bin").length, connection.toString());
+
+            // Chromium takes big.bin from the origin; Firefox starts getting it from Chromium (paced by the owner's
+            // 512 KiB/s cap) and Chromium's browser is closed mid-transfer: Firefox finishes from the origin.
+            assertEquals("origin", fetchInFrame(chromium, "/big.bin").path("source").asText());
+            platform.awaitHolder(relaySite.siteId(), sha("/big.bin"), chromiumPeer);
+            JsonNode bigBefore = snapshot(firefox);
+            int servedBefore = snapshot(chromium).path("upload").path("chunksServed").asInt();
+            long pairBefore = connectionStats(firefox, chromiumPeer).path("pairBytesReceived").asLong();
+            startFetchInFrame(firefox, "/big.bin");
+            awaitPairBytes(firefox, chromiumPeer, pairBefore + 2L * 256 * 1024);
+            assertTrue(snapshot(chromium).path("upload").path("chunksServed").asInt() < servedBefore + 12,
+                    "Chromium is still serving when it is closed: " + snapshot(chromium));
+            chromium.close();
+            JsonNode big = fetched(firefox, "/big.bin");
+            assertEquals(sha("/big.bin"), big.path("sha").asText(), "Firefox's bytes after Chromium left: " + big);
+            assertEquals("mixed", big.path("source").asText(), "part from Chromium, the rest from the origin: " + big);
+            JsonNode bigAfter = snapshot(firefox);
+            assertTrue(bigAfter.path("bytesFromPeers").asLong() > bigBefore.path("bytesFromPeers").asLong(), bigAfter.toString());
+            assertTrue(bigAfter.path("bytesFromOrigin").asLong() > bigBefore.path("bytesFromOrigin").asLong(), bigAfter.toString());
+            assertFalse(firefox.execute("return window.__c2c.peers.has(arguments[0]);", chromiumPeer).asBoolean(),
+                    "Chromium is no longer in Firefox's pool: " + bigAfter);
         }
+    }
+
+    /** Waits until Firefox's selected pair to the peer received {@code atLeast} bytes (its own figure, from getStats). */
+    private static void awaitPairBytes(HeadlessBrowser browser, String peerId, long atLeast) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(40).toNanos();
+        JsonNode stats = null;
+        while (System.nanoTime() < deadline) {
+            stats = connectionStats(browser, peerId);
+            if (stats.path("pairBytesReceived").asLong() >= atLeast) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the connection never received " + atLeast + " bytes: " + stats);
     }
 
     private static HeadlessFirefox firefox(String name, boolean withCacheStorage) throws Exception {
