@@ -34,13 +34,17 @@ import org.junit.jupiter.api.TestMethodOrder;
  * render in the frame and {@code data.bin} comes through worker → agent → origin proxy. A Chromium visitor then gets
  * the gallery and {@code data.bin} from the Firefox visitor over a data channel, and Firefox gets {@code big.bin}, which
  * only the Chromium visitor holds, from it: both directions proven by the agents' counters, {@code x-c2c-source} and
- * each side's {@code RTCPeerConnection.getStats()}, bytes equal to the origin's. Last, a fresh Firefox opens a deep
- * link and navigates: link, back, forward, reload.
+ * each side's {@code RTCPeerConnection.getStats()}, bytes equal to the origin's; then the Chromium visitor serves a
+ * corrupted chunk and Firefox drops and reports it. A fresh Firefox, with Cache Storage refused as in a private
+ * window, opens a deep link and navigates: link, back, forward, reload. Last, on a site of the relay-only pod, Firefox
+ * gets the files from Chromium through relay-service's TURN server and finishes from the origin when Chromium leaves
+ * mid-transfer.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FirefoxSiteDeliveryIT {
 
     private static final String DOMAIN = "firefox-site.test";
+    private static final String REPORTS = "c2c_signaling_reports_total{outcome=\"accepted\",reason=\"chunk-hash\"}";
     /** A site of the platform's relay-only signaling pod: its agents connect only through relay-service's TURN server. */
     private static final String RELAY_DOMAIN = "firefox-relay.test";
 
@@ -55,7 +59,7 @@ class FirefoxSiteDeliveryIT {
 
     @Test
     @Order(1)
-    void firefoxFirstVisitorFromTheOriginThenFirefoxAndChromiumGetTheFilesFromEachOther() throws Exception {
+    void firefoxFirstVisitorFromTheOriginThenFirefoxAndChromiumGetTheFilesFromEachOtherAndFirefoxDropsALiar() throws Exception {
         try (HeadlessFirefox firefox = firefox("firefox-a", true);
              HeadlessChromium chromium = HeadlessChromium.start(Files.createTempDirectory(platform.dir, "chromium-a-"),
                      site.chromiumFlags())) {
@@ -128,6 +132,33 @@ class FirefoxSiteDeliveryIT {
             assertTrue(firefoxReceived.path("pairBytesReceived").asLong() - channelBefore >= big,
                     "Firefox's selected pair received big.bin: " + firefoxReceived);
             assertTrue(snapshot(chromium).path("upload").path("bytesServed").asLong() >= big, snapshot(chromium).toString());
+
+            // Chromium turns liar: its stored chunk 1 of data.bin is corrupted. Firefox drops its own copy and asks
+            // again: it detects the bad chunk, drops and reports Chromium, and still ends with the origin's bytes.
+            String dataHash = sha("/data.bin");
+            assertEquals("ok", chromium.executeAsync("""
+                    const [key, done] = arguments;
+                    const store = window.__c2c.store;
+                    store.backend.get(key).then((bytes) => { bytes[5] ^= 0xff; return store.backend.put(key, bytes); })
+                        .then(() => done('ok'), (e) => done('ERROR ' + e));
+                    """, SitePages.STEP, dataHash + "/1").asText());
+            assertEquals("ok", firefox.executeAsync("""
+                    const [hash, done] = arguments;
+                    window.__c2c.store.evict(hash).then(() => done('ok'), (e) => done('ERROR ' + e));
+                    """, SitePages.STEP, dataHash).asText());
+            double reportsBefore = platform.metric(platform.signaling, REPORTS);
+            JsonNode liedBefore = snapshot(firefox);
+            JsonNode again = fetchInFrame(firefox, "/data.bin");
+            assertEquals(dataHash, again.path("sha").asText(), "Firefox still gets the right bytes: " + again);
+            JsonNode lied = snapshot(firefox);
+            assertEquals(1, lied.path("badPeers").size(), lied.toString());
+            assertEquals(chromiumPeer, lied.path("badPeers").path(0).path("peerId").asText(), lied.toString());
+            assertEquals("chunk-hash", lied.path("badPeers").path(0).path("reason").asText(), lied.toString());
+            assertEquals(1, lied.path("reported").asInt(), lied.toString());
+            assertTrue(lied.path("bytesFromOrigin").asLong() - liedBefore.path("bytesFromOrigin").asLong() >= 256 * 1024,
+                    "the origin filled in: " + lied);
+            assertFalse(firefox.execute("return window.__c2c.peers.has(arguments[0]);", chromiumPeer).asBoolean(), lied.toString());
+            platform.awaitMetric(platform.signaling, REPORTS, reportsBefore + 1);
         }
     }
 
