@@ -78,3 +78,26 @@ test('cache storage: every page life gets its own cache; stale ones and the old 
   await hide();
   assert.ok(!(await caches.keys()).includes(first.name), 'the own cache goes with the page');
 });
+
+test('cache storage refused (Firefox: private window, http origin): the chunks are kept in memory instead', async () => {
+  const { CacheStorageBackend } = await import('../../main/resources/META-INF/resources/c2c/chunk-store.js');
+  const insecure = () => Object.assign(new Error('The operation is insecure.'), { name: 'SecurityError' });
+  const caches = {
+    async keys() { throw insecure(); },
+    async delete() { throw insecure(); },
+    async open() { throw insecure(); },
+  };
+  let hide;
+  const backend = CacheStorageBackend.forPageLife(caches, { now: 5, onPageHide: (drop) => { hide = drop; } });
+  const store = new ChunkStore({ maxBytes: 1000, backend });
+  const announced = [];
+  store.onComplete = (hash) => announced.push(hash);
+  assert.equal(await store.put(h('a'), 0, 2, bytes(100, 1)), true);
+  assert.equal(await store.put(h('a'), 1, 2, bytes(50, 2)), true);
+  assert.equal(backend.kind, 'memory');
+  assert.deepEqual(announced, [h('a')], 'a whole file is still announced');
+  assert.deepEqual([...await store.get(h('a'), 1)], [...bytes(50, 2)]);
+  await store.evict(h('a'));
+  assert.equal(await backend.get(`${h('a')}/0`), undefined);
+  assert.equal(await hide(), false, 'leaving the page does not end in an unhandled rejection');
+});

@@ -28,6 +28,25 @@ export class MemoryBackend {
   }
 }
 
+/** The part of a `Cache` the backend uses, over a Map: where the chunks go when Cache Storage is refused. */
+class MemoryCache {
+  constructor() {
+    this.map = new Map();
+  }
+
+  async match(url) {
+    return this.map.has(url) ? new Response(this.map.get(url)) : undefined;
+  }
+
+  async put(url, response) {
+    this.map.set(url, new Uint8Array(await response.arrayBuffer()));
+  }
+
+  async delete(url) {
+    return this.map.delete(url);
+  }
+}
+
 /**
  * Keeps bytes in Cache Storage under synthetic same-origin URLs, so they survive reloads.
  * Only exercised in a real browser (see docs/browser.md, "What is tested where").
@@ -38,9 +57,16 @@ export class CacheStorageBackend {
   /** @param {CacheStorage} caches @param {string} [name] @param {Promise<unknown>} [ready] work to finish first */
   constructor(caches, name = 'c2c-chunks-v1', ready = Promise.resolve()) {
     this.name = name;
+    /** 'cache-storage', or 'memory' once Cache Storage refused to open */
+    this.kind = 'cache-storage';
     // The store's index lives in memory, so bytes left by an earlier page life would be unaccounted for:
-    // start empty rather than let them escape the budget.
-    this.cache = ready.then(() => caches.delete(name)).then(() => caches.open(name));
+    // start empty rather than let them escape the budget. Firefox refuses Cache Storage (SecurityError) in private
+    // windows and on http origins other than localhost: the chunks are then kept in memory for this page life, so
+    // the visitor still holds, announces and serves what it fetched.
+    this.cache = ready.then(() => caches.delete(name)).then(() => caches.open(name)).catch(() => {
+      this.kind = 'memory';
+      return new MemoryCache();
+    });
   }
 
   /**
@@ -55,7 +81,7 @@ export class CacheStorageBackend {
       .filter((n) => n === 'c2c-chunks-v1' || (n.startsWith(PAGE_CACHE_PREFIX) && !(now - Number(n.slice(PAGE_CACHE_PREFIX.length).split('-')[0]) < staleMs)))
       .map((n) => caches.delete(n)))).catch(() => {});
     const backend = new CacheStorageBackend(caches, name, swept);
-    onPageHide?.(() => caches.delete(name));
+    onPageHide?.(() => caches.delete(name).catch(() => false)); // refused storage (see the constructor): nothing to drop
     return backend;
   }
 

@@ -27,7 +27,7 @@ import java.util.Map;
  * rule blocks every DNS look-up, and the two WebRTC flags let ICE use loopback, which is all a
  * test namespace has (see STACK-NOTES).
  */
-public final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements HeadlessBrowser {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String HOST_RULES = "--host-resolver-rules=";
@@ -111,6 +111,7 @@ public final class HeadlessChromium implements AutoCloseable {
         throw new IllegalStateException("chromedriver did not come up at " + base);
     }
 
+    @Override
     public void open(String url) throws IOException, InterruptedException {
         post(http, base + "/session/" + sessionId + "/url", JSON.createObjectNode().put("url", url));
     }
@@ -119,6 +120,7 @@ public final class HeadlessChromium implements AutoCloseable {
      * Runs {@code script} as an async WebDriver script: its last argument is the callback that
      * delivers the result. Returns the JSON of the result.
      */
+    @Override
     public JsonNode executeAsync(String script, Duration timeout, Object... args) throws IOException, InterruptedException {
         post(http, base + "/session/" + sessionId + "/timeouts",
                 JSON.createObjectNode().put("script", timeout.toMillis()));
@@ -127,6 +129,7 @@ public final class HeadlessChromium implements AutoCloseable {
         return post(http, base + "/session/" + sessionId + "/execute/async", body).path("value");
     }
 
+    @Override
     public JsonNode execute(String script, Object... args) throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode().put("script", script);
         body.set("args", JSON.valueToTree(List.of(args)));

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * The basic scenario of the signaling issue, end to end with real parts only: the packaged
  * signaling-service (real Redis and Kafka behind it) serves the session demo page; two separate
  * headless Chromium processes open it, one creates the session, the other joins, they negotiate a
- * real RTCDataChannel through signaling (c2c.v1), and a JSON message crosses it.
+ * real RTCDataChannel through signaling (c2c.v1), and a JSON message crosses it. Then a headless
+ * Firefox joins the same session and exchanges JSON with both.
  */
 class SessionDemoIT {
 
@@ -79,10 +80,28 @@ class SessionDemoIT {
                     });
                     """, STEP);
             assertEquals("127.0.0.1", pair.path("address").asText(), pair.toString());
+
+            // A Firefox joins the same session: it offers to both Chromiums, and JSON crosses both ways
+            try (HeadlessFirefox carol = HeadlessFirefox.start(dir.resolve("carol"))) {
+                carol.open(page);
+                String carolPeer = await(carol, "window.c2cDemo && window.c2cDemo.session && window.c2cDemo.session.peerId");
+                assertEquals(String.join(",", java.util.stream.Stream.of(alicePeer, bobPeer).sorted().toList()),
+                        await(carol, "window.c2cDemo.opened.length === 2 && window.c2cDemo.opened.slice().sort().join(',')"));
+                assertEquals(carolPeer, await(alice, "window.c2cDemo.opened[1]"));
+                carol.execute("window.c2cDemo.session.send({hello: 'chromium', from: 'firefox'});");
+                for (HeadlessChromium chromium : new HeadlessChromium[] {alice, bob}) {
+                    JsonNode fromFirefox = chromium.executeAsync(AWAIT, STEP,
+                            "window.c2cDemo.received.find((m) => m.from === '" + carolPeer + "')");
+                    assertEquals("firefox", fromFirefox.path("data").path("from").asText(), fromFirefox.toString());
+                }
+                bob.execute("window.c2cDemo.session.send({hello: 'firefox', n: 7});");
+                JsonNode toFirefox = carol.executeAsync(AWAIT, STEP, "window.c2cDemo.received.find((m) => m.from === '" + bobPeer + "')");
+                assertEquals(7, toFirefox.path("data").path("n").asInt(), toFirefox.toString());
+            }
         }
     }
 
-    private static String await(HeadlessChromium browser, String expression) throws Exception {
+    private static String await(HeadlessBrowser browser, String expression) throws Exception {
         String value = browser.executeAsync(AWAIT, STEP, expression).asText();
         assertTrue(!value.startsWith("TIMEOUT") && !value.startsWith("ERROR"), value);
         return value;

@@ -59,6 +59,8 @@ final class WebRtcPair {
             window.h.pc.getStats().then(stats => {
               let pair;
               stats.forEach(s => { if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId); });
+              // Firefox has no transport stats: it flags the selected pair itself
+              if (!pair) stats.forEach(s => { if (s.type === 'candidate-pair' && s.selected) pair = s; });
               const local = pair && stats.get(pair.localCandidateId);
               const remote = pair && stats.get(pair.remoteCandidateId);
               done({local: local && local.candidateType, remote: remote && remote.candidateType,
@@ -70,7 +72,7 @@ final class WebRtcPair {
     }
 
     /** Offer from {@code offerer}, answer from {@code answerer}; returns when both channels are open. */
-    static void connect(HeadlessChromium offerer, HeadlessChromium answerer, String rtcConfigJson, Duration step)
+    static void connect(HeadlessBrowser offerer, HeadlessBrowser answerer, String rtcConfigJson, Duration step)
             throws IOException, InterruptedException {
         String offer = offerer.executeAsync(PREPARE, step, "offerer", "", rtcConfigJson).asText();
         assertTrue(offer.startsWith("v=0"), offer);
@@ -84,7 +86,7 @@ final class WebRtcPair {
     }
 
     /** The first message the browser's channel received. */
-    static String firstReceived(HeadlessChromium browser, Duration step) throws IOException, InterruptedException {
+    static String firstReceived(HeadlessBrowser browser, Duration step) throws IOException, InterruptedException {
         return browser.executeAsync("""
                 const done = arguments[arguments.length - 1];
                 (function poll() { window.h.received.length ? done(window.h.received[0]) : setTimeout(poll, 20); })();
@@ -92,7 +94,7 @@ final class WebRtcPair {
     }
 
     /** Candidate types, local address and relay protocol of the selected candidate pair, from getStats(). */
-    static JsonNode selectedPair(HeadlessChromium browser, Duration step) throws IOException, InterruptedException {
+    static JsonNode selectedPair(HeadlessBrowser browser, Duration step) throws IOException, InterruptedException {
         return browser.executeAsync(SELECTED_PAIR, step);
     }
 }
