@@ -125,7 +125,7 @@ median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else prin
 
 # The JVM compiles its hot path during the first runs (C2 work shows up as server CPU); both
 # servers get the same warm-up so that the measured rounds compare steady states.
-echo "warming up both servers with $WARMUP runs each (not measured) ..." >&2
+echo "warming up every server with $WARMUP runs each (not measured) ..." >&2
 # contestant NAME -> "port pid"
 contestant() {
   case $1 in
