@@ -34,7 +34,7 @@ WORK=$(mktemp -d /tmp/c2c-relay-bench.XXXXXX)
 JAR="$ROOT/relay-service/target/quarkus-app/quarkus-run.jar"
 RELAY_B_JAR=${RELAY_B_JAR:-}
 # The product's JVM flags for a relay node (k8s/base/relay/relay.env, docs/relay.md), plus the bench's fixed heap.
-RELAY_JAVA_OPTS=${RELAY_JAVA_OPTS:-"-Xms256m -Xmx256m -XX:-UsePerfData -XX:CompileThresholdScaling=0.1"}
+RELAY_JAVA_OPTS=${RELAY_JAVA_OPTS:-"-Xms256m -Xmx256m -XX:-UsePerfData"}
 RELAY_B_JAVA_OPTS=${RELAY_B_JAVA_OPTS:-$RELAY_JAVA_OPTS}
 TICKS=$(getconf CLK_TCK)
 PIDS=()
