@@ -3,6 +3,7 @@
 #
 #   bench/relay/run.sh                 # 3 rounds of the default load, markdown summary on stdout
 #   ROUNDS=5 WARMUP=3 LOAD="-m 50 -n 2000 -l 1000 -z 0" bench/relay/run.sh
+#   RELAY_B_JAR=/tmp/old/quarkus-app/quarkus-run.jar bench/relay/run.sh   # A/B: another build in the same rounds
 #
 # Both servers run during the whole run, on loopback, pinned to SERVER_CPU; the load generator
 # (turnutils_uclient) and the echo peer (turnutils_peer) are pinned to CLIENT_CPU. Each round
@@ -10,7 +11,9 @@
 # (utime+stime from /proc/PID/stat) before and after. Figures: server CPU seconds per 100k relayed
 # packets (the fair figure on 2 cores, where the generator saturates first), relayed packets/s
 # over the uclient run, loss, and allocations/s from a separate allocation-only run.
-# Medians over the rounds are printed, with relay/coturn ratios.
+# Medians over the rounds are printed, with relay/coturn ratios. With RELAY_B_JAR a second
+# relay-service build (say, the previous commit's) runs too, loaded in the same rounds in rotating
+# order, so two builds compare under the same machine load (RELAY_B_JAVA_OPTS: its JVM flags).
 # Everything stays on 127.0.0.1; everything started here is stopped on exit.
 set -euo pipefail
 
@@ -29,6 +32,10 @@ REDIS_PORT=${REDIS_PORT:-35810}
 RELAY_HTTP_PORT=${RELAY_HTTP_PORT:-35820}
 WORK=$(mktemp -d /tmp/c2c-relay-bench.XXXXXX)
 JAR="$ROOT/relay-service/target/quarkus-app/quarkus-run.jar"
+RELAY_B_JAR=${RELAY_B_JAR:-}
+# The product's JVM flags for a relay node (k8s/base/relay/relay.env, docs/relay.md), plus the bench's fixed heap.
+RELAY_JAVA_OPTS=${RELAY_JAVA_OPTS:-"-Xms256m -Xmx256m -XX:-UsePerfData"}
+RELAY_B_JAVA_OPTS=${RELAY_B_JAVA_OPTS:-$RELAY_JAVA_OPTS}
 TICKS=$(getconf CLK_TCK)
 PIDS=()
 
@@ -65,19 +72,34 @@ COTURN_PID=$!
 PIDS+=($COTURN_PID)
 
 # Same limits as coturn's defaults: no per-allocation bandwidth cap, generous per-user quota.
-C2C_TURN_SECRETS=$SECRET C2C_INTERNAL_TOKEN=bench-internal-token-0123456789 taskset -c "$SERVER_CPU" java -Xms256m -Xmx256m \
-  -Dquarkus.http.port="$RELAY_HTTP_PORT" -Dquarkus.redis.hosts="redis://127.0.0.1:$REDIS_PORT" \
-  -Dc2c.relay.listen-port="$RELAY_PORT" -Dc2c.relay.relay.min-port=45000 -Dc2c.relay.relay.max-port=45999 \
-  -Dc2c.relay.relay.allowed-peers=127.0.0.1/32 -Dc2c.relay.quota.bandwidth-per-allocation=0 \
-  -Dc2c.relay.quota.allocations-per-user=100000 -Dc2c.relay.quota.allocations-per-site=100000 \
-  -Dc2c.relay.auth.unauthorized-per-second=100000 -Dc2c.relay.drain-timeout=0s \
-  -Dquarkus.log.level=WARN -jar "$JAR" >"$WORK/relay.log" 2>&1 &
-RELAY_PID=$!
+# start_relay JAR JAVA_OPTS PORT HTTP_PORT MIN_RELAY_PORT LOG -> pid
+start_relay() {
+  local jar=$1 opts=$2 port=$3 http=$4 min=$5 log=$6
+  # shellcheck disable=SC2086
+  C2C_TURN_SECRETS=$SECRET C2C_INTERNAL_TOKEN=bench-internal-token-0123456789 taskset -c "$SERVER_CPU" java $opts \
+    -Dquarkus.http.port="$http" -Dquarkus.redis.hosts="redis://127.0.0.1:$REDIS_PORT" \
+    -Dc2c.relay.listen-port="$port" -Dc2c.relay.relay.min-port="$min" -Dc2c.relay.relay.max-port=$((min + 999)) \
+    -Dc2c.relay.relay.allowed-peers=127.0.0.1/32 -Dc2c.relay.quota.bandwidth-per-allocation=0 \
+    -Dc2c.relay.quota.allocations-per-user=100000 -Dc2c.relay.quota.allocations-per-site=100000 \
+    -Dc2c.relay.auth.unauthorized-per-second=100000 -Dc2c.relay.drain-timeout=0s \
+    -Dquarkus.log.level=WARN -jar "$jar" >"$log" 2>&1 &
+  echo $!
+}
+RELAY_PID=$(start_relay "$JAR" "$RELAY_JAVA_OPTS" "$RELAY_PORT" "$RELAY_HTTP_PORT" 45000 "$WORK/relay.log")
 PIDS+=($RELAY_PID)
+NAMES=(coturn relay)
+if [[ -n $RELAY_B_JAR ]]; then
+  RELAY_B_PORT=$((RELAY_PORT + 1))
+  RELAY_B_PID=$(start_relay "$RELAY_B_JAR" "$RELAY_B_JAVA_OPTS" "$RELAY_B_PORT" $((RELAY_HTTP_PORT + 1)) 46000 \
+    "$WORK/relay-b.log")
+  PIDS+=($RELAY_B_PID)
+  NAMES+=(relay-b)
+fi
 
 for _ in $(seq 1 60); do
-  if grep -q "STUN/TURN listening\|started in" "$WORK/relay.log" 2>/dev/null && [[ -f "$WORK/coturn/turn.log" ]] \
-     || curl -fs "http://127.0.0.1:$RELAY_HTTP_PORT/q/health/live" >/dev/null 2>&1; then break; fi
+  if curl -fs "http://127.0.0.1:$RELAY_HTTP_PORT/q/health/live" >/dev/null 2>&1 && [[ -f "$WORK/coturn/turn.log" ]] \
+     && { [[ -z $RELAY_B_JAR ]] || curl -fs "http://127.0.0.1:$((RELAY_HTTP_PORT + 1))/q/health/live" >/dev/null 2>&1; }
+  then break; fi
   sleep 0.5
 done
 sleep 2
@@ -103,17 +125,30 @@ median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else prin
 
 # The JVM compiles its hot path during the first runs (C2 work shows up as server CPU); both
 # servers get the same warm-up so that the measured rounds compare steady states.
-echo "warming up both servers with $WARMUP runs each (not measured) ..." >&2
+echo "warming up every server with $WARMUP runs each (not measured) ..." >&2
+# contestant NAME -> "port pid"
+contestant() {
+  case $1 in
+    coturn) echo "$COTURN_PORT $COTURN_PID" ;;
+    relay) echo "$RELAY_PORT $RELAY_PID" ;;
+    relay-b) echo "$RELAY_B_PORT $RELAY_B_PID" ;;
+  esac
+}
 for _ in $(seq 1 "$WARMUP"); do
-  run_load coturn "$COTURN_PORT" "$COTURN_PID" $LOAD >/dev/null
-  run_load relay "$RELAY_PORT" "$RELAY_PID" $LOAD >/dev/null
+  for name in "${NAMES[@]}"; do
+    read -r port pid <<<"$(contestant "$name")"
+    run_load "$name" "$port" "$pid" $LOAD >/dev/null
+  done
 done
 
 declare -A CPU100K PPS LOSS ALLOCS
 for round in $(seq 1 "$ROUNDS"); do
-  order="coturn relay"; (( round % 2 == 0 )) && order="relay coturn"
+  # Each round starts with the next contestant (A/B/A/B ... over the rounds).
+  n=${#NAMES[@]}
+  order=""
+  for i in $(seq 0 $((n - 1))); do order+="${NAMES[$(( (i + round - 1) % n ))]} "; done
   for name in $order; do
-    if [[ $name == coturn ]]; then port=$COTURN_PORT; pid=$COTURN_PID; else port=$RELAY_PORT; pid=$RELAY_PID; fi
+    read -r port pid <<<"$(contestant "$name")"
     read -r cpu wall sent recv lost <<<"$(run_load "$name" "$port" "$pid" $LOAD)"
     relayed=$((sent + recv))
     cpu100k=$(echo "$cpu / ($relayed / 100000)" | bc -l)
@@ -149,5 +184,19 @@ printf '| server CPU s per 100k relayed packets (lower is better) | %.3f | %.3f 
 printf '| relayed packets/s over the run | %.0f | %.0f | %.2f |\n' "$c_pps" "$r_pps" "$(echo "$r_pps / $c_pps" | bc -l)"
 printf '| loss %% | %.3f | %.3f | - |\n' "$c_loss" "$r_loss"
 printf '| allocations/s (incl. 401 round trip) | %.1f | %.1f | %.2f |\n' "$c_aps" "$r_aps" "$(echo "$r_aps / $c_aps" | bc -l)"
+if [[ -n $RELAY_B_JAR ]]; then
+  b_cpu=$(med "${CPU100K[relay-b]}"); b_pps=$(med "${PPS[relay-b]}"); b_loss=$(med "${LOSS[relay-b]}"); b_aps=$(med "${ALLOCS[relay-b]}")
+  echo
+  echo "relay-b ($RELAY_B_JAR, $RELAY_B_JAVA_OPTS), same rounds:"
+  echo
+  echo "| figure | coturn | relay-b | relay-b/coturn | relay/relay-b |"
+  echo "|---|---|---|---|---|"
+  printf '| server CPU s per 100k relayed packets | %.3f | %.3f | %.2f | %.2f |\n' "$c_cpu" "$b_cpu" "$(echo "$b_cpu / $c_cpu" | bc -l)" "$(echo "$r_cpu / $b_cpu" | bc -l)"
+  printf '| relayed packets/s over the run | %.0f | %.0f | %.2f | %.2f |\n' "$c_pps" "$b_pps" "$(echo "$b_pps / $c_pps" | bc -l)" "$(echo "$r_pps / $b_pps" | bc -l)"
+  printf '| loss %% | %.3f | %.3f | - | - |\n' "$c_loss" "$b_loss"
+  printf '| allocations/s (incl. 401 round trip) | %.1f | %.1f | %.2f | %.2f |\n' "$c_aps" "$b_aps" "$(echo "$b_aps / $c_aps" | bc -l)" "$(echo "$r_aps / $b_aps" | bc -l)"
+fi
+echo
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine inflates CPU figures; compare within a run)"
 echo
 echo "(logs in $WORK)"

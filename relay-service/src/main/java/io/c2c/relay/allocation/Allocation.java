@@ -28,6 +28,11 @@ public final class Allocation {
     private final ConcurrentHashMap<InetAddress, Long> permissions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, ChannelBinding> channelsByNumber = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<InetSocketAddress, ChannelBinding> channelsByPeer = new ConcurrentHashMap<>();
+    /**
+     * The binding the hot path used last (either direction). A client usually relays through one
+     * channel at a time, so this saves the map look-up, and the boxing of the channel number, per packet.
+     */
+    private volatile ChannelBinding recentChannel;
     private final TokenBucket toPeerBudget;
     private final TokenBucket toClientBudget;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -118,11 +123,27 @@ public final class Allocation {
     }
 
     public ChannelBinding channel(int number) {
-        return channelsByNumber.get(number);
+        ChannelBinding recent = recentChannel;
+        if (recent != null && recent.number() == number && !recent.isRemoved()) {
+            return recent;
+        }
+        ChannelBinding binding = channelsByNumber.get(number);
+        if (binding != null) {
+            recentChannel = binding;
+        }
+        return binding;
     }
 
     public ChannelBinding channelFor(InetSocketAddress peer) {
-        return channelsByPeer.get(peer);
+        ChannelBinding recent = recentChannel;
+        if (recent != null && recent.peer().equals(peer) && !recent.isRemoved()) {
+            return recent;
+        }
+        ChannelBinding binding = channelsByPeer.get(peer);
+        if (binding != null) {
+            recentChannel = binding;
+        }
+        return binding;
     }
 
     public int channelCount() {
@@ -162,6 +183,7 @@ public final class Allocation {
         channelsByNumber.values().removeIf(b -> {
             boolean old = b.expiresAt() <= now;
             if (old) {
+                b.markRemoved();
                 channelsByPeer.remove(b.peer(), b);
                 removed[1]++;
             }

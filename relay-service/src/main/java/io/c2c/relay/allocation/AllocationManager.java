@@ -19,6 +19,12 @@ public final class AllocationManager {
     public enum Reservation { OK, USER_QUOTA, SITE_QUOTA, NODE_CAPACITY, DRAINING }
 
     private final ConcurrentHashMap<FiveTuple, Allocation> allocations = new ConcurrentHashMap<>();
+    /**
+     * UDP allocations by client address alone, so that the UDP hot path finds an allocation from a
+     * datagram's source without building a {@link FiveTuple}. A node has one UDP listener, so the
+     * client address and the 5-tuple name the same allocation; {@link #register} enforces it.
+     */
+    private final ConcurrentHashMap<InetSocketAddress, Allocation> udpByClient = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> perSite = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
@@ -47,6 +53,11 @@ public final class AllocationManager {
 
     public Allocation get(FiveTuple fiveTuple) {
         return allocations.get(fiveTuple);
+    }
+
+    /** The UDP allocation of the client at {@code client} (on this node's one UDP listener), or null. */
+    public Allocation getUdp(InetSocketAddress client) {
+        return udpByClient.get(client);
     }
 
     public Collection<Allocation> all() {
@@ -116,7 +127,16 @@ public final class AllocationManager {
 
     /** Registers an allocation whose quota was reserved; false (and nothing registered) if the 5-tuple is taken. */
     public boolean register(Allocation allocation) {
-        return allocations.putIfAbsent(allocation.fiveTuple(), allocation) == null;
+        FiveTuple key = allocation.fiveTuple();
+        if (allocations.putIfAbsent(key, allocation) != null) {
+            return false;
+        }
+        if (key.transport() == Transport.UDP && udpByClient.putIfAbsent(key.client(), allocation) != null) {
+            // Same client address through another UDP listener address: refused, so the index stays unambiguous.
+            allocations.remove(key, allocation);
+            return false;
+        }
+        return true;
     }
 
     /** Ends an allocation: unregisters it, closes its socket, frees port and quota. Idempotent. */
@@ -125,6 +145,7 @@ public final class AllocationManager {
             return;
         }
         allocations.remove(allocation.fiveTuple(), allocation);
+        udpByClient.remove(allocation.fiveTuple().client(), allocation);
         release(allocation.username(), allocation.site());
         closedBytesToPeer.add(allocation.bytesToPeer.sum());
         closedBytesToClient.add(allocation.bytesToClient.sum());

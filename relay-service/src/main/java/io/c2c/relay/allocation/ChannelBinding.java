@@ -8,6 +8,7 @@ public final class ChannelBinding {
     private final int number;
     private final InetSocketAddress peer;
     private volatile long expiresAt;
+    private volatile boolean removed;
 
     public ChannelBinding(int number, InetSocketAddress peer, long expiresAt) {
         this.number = number;
@@ -29,5 +30,14 @@ public final class ChannelBinding {
 
     void refresh(long expiresAt) {
         this.expiresAt = expiresAt;
+    }
+
+    /** True once the binding expired and left its allocation; a cached reference must not be used then. */
+    boolean isRemoved() {
+        return removed;
+    }
+
+    void markRemoved() {
+        removed = true;
     }
 }

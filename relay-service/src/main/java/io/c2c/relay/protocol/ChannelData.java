@@ -14,6 +14,15 @@ public record ChannelData(int channel, byte[] payload) {
         return (first & 0xC0) == 0x40;
     }
 
+    /**
+     * The relay hot path's check of a ChannelData header read in place (no copy, no exception):
+     * {@code available} bytes received in all, at least the header, a valid channel number and a
+     * length field that fits. Bytes after the payload (padding) are allowed, as on receipt over UDP.
+     */
+    public static boolean isWellFormedHeader(int channel, int length, int available) {
+        return available >= HEADER_LENGTH && ChannelNumber.isValid(channel) && length <= available - HEADER_LENGTH;
+    }
+
     public static ChannelData decode(byte[] buf, int off, int len) throws StunException {
         if (off < 0 || len < 0 || off + len > buf.length) {
             throw new StunException("bad buffer bounds");

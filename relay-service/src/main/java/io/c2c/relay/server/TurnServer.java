@@ -12,6 +12,7 @@ import io.c2c.relay.auth.SourceRateLimiter;
 import io.c2c.relay.auth.TurnRestCredentials;
 import io.c2c.relay.protocol.AlternateServer;
 import io.c2c.relay.protocol.AttributeType;
+import io.c2c.relay.protocol.ChannelData;
 import io.c2c.relay.protocol.ChannelNumber;
 import io.c2c.relay.protocol.Data;
 import io.c2c.relay.protocol.ErrorCode;
@@ -138,26 +139,46 @@ public final class TurnServer {
 
     /** A ChannelData message from a client; the caller keeps ownership of {@code frame}. */
     public void onChannelData(ClientConnection client, ByteBuf frame) {
-        int start = frame.readerIndex();
-        int readable = frame.readableBytes();
-        if (readable < 4) {
-            metrics.dropped("malformed");
-            return;
-        }
-        int number = frame.getUnsignedShort(start);
-        int length = frame.getUnsignedShort(start + 2);
-        if (length > readable - 4 || !ChannelNumber.isValid(number)) {
+        if (!isWellFormedChannelData(frame)) {
             metrics.dropped("malformed");
             if (client.isStream()) {
                 client.close();
             }
             return;
         }
-        Allocation allocation = allocations.get(client.fiveTuple());
+        relayChannelData(allocations.get(client.fiveTuple()), frame);
+    }
+
+    /**
+     * A ChannelData message on the UDP listener from {@code sender}; the caller keeps ownership of
+     * {@code frame}. The allocation is found by source address alone (one UDP listener per node), so
+     * the hot path builds no per-packet connection or 5-tuple objects.
+     */
+    public void onUdpChannelData(InetSocketAddress sender, ByteBuf frame) {
+        if (!isWellFormedChannelData(frame)) {
+            metrics.dropped("malformed");
+            return;
+        }
+        relayChannelData(allocations.getUdp(sender), frame);
+    }
+
+    /** A valid channel number and a length field that fits the bytes received (RFC 8656 section 12.4). */
+    private static boolean isWellFormedChannelData(ByteBuf frame) {
+        int start = frame.readerIndex();
+        int readable = frame.readableBytes();
+        return readable >= ChannelData.HEADER_LENGTH && ChannelData.isWellFormedHeader(
+                frame.getUnsignedShort(start), frame.getUnsignedShort(start + 2), readable);
+    }
+
+    /** Relays a well-formed ChannelData frame to the peer bound to its channel, after every check. */
+    private void relayChannelData(Allocation allocation, ByteBuf frame) {
         if (allocation == null) {
             metrics.dropped("no-allocation");
             return;
         }
+        int start = frame.readerIndex();
+        int number = frame.getUnsignedShort(start);
+        int length = frame.getUnsignedShort(start + 2);
         ChannelBinding binding = allocation.channel(number);
         if (binding == null) {
             metrics.dropped("no-channel");

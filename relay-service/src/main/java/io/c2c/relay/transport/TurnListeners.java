@@ -33,8 +33,13 @@ public final class TurnListeners implements AutoCloseable {
     private static final int RELAY_SOCKET_BUFFER = 512 * 1024;
     /** Largest datagram read; TURN over UDP stays far below (path MTU). */
     private static final int DATAGRAM = 4096;
-    /** With epoll, one read buffer holds this many datagrams' worth, read by one recvmmsg. */
-    private static final int READ_BATCH = DATAGRAM * 16;
+    /**
+     * With epoll, one read buffer holds this many datagrams' worth, read by one recvmmsg. 32 KiB is
+     * the largest size Netty's per-thread buffer cache keeps; Quarkus sets Netty's pool chunks to
+     * 64 KiB ({@code io.netty.allocator.maxOrder=3}), so a 64 KiB read buffer took a whole chunk:
+     * allocated, zeroed and freed by the shared arena on every read, the EAGAIN read included.
+     */
+    private static final int READ_BATCH = DATAGRAM * 8;
 
     private final Channel udp;
     private final Channel tcp;

@@ -31,11 +31,10 @@ final class UdpPacketHandler extends SimpleChannelInboundHandler<DatagramPacket>
             return;
         }
         int kind = content.getUnsignedByte(content.readerIndex()) & 0xC0;
-        UdpClientConnection client = new UdpClientConnection(ctx.channel(), packet.sender(), local);
         if (kind == 0x40) {
-            server.onChannelData(client, content);
+            server.onUdpChannelData(packet.sender(), content);
         } else if (kind == 0) {
-            server.onStun(client, ByteBufUtil.getBytes(content));
+            server.onStun(new UdpClientConnection(ctx.channel(), packet.sender(), local), ByteBufUtil.getBytes(content));
         } else {
             server.metrics().dropped("not-stun");
         }

@@ -40,6 +40,39 @@ class ChannelDataTest {
         assertThrows(StunException.class, () -> ChannelData.decode(bytes, 0, bytes.length));
     }
 
+    static Stream<Arguments> headers() {
+        return Stream.of(
+                Arguments.of("empty payload", 0x4000, 0, 4, true),
+                Arguments.of("payload fills the datagram", 0x4001, 100, 104, true),
+                Arguments.of("padding after the payload", 0x4001, 5, 12, true),
+                Arguments.of("highest RFC 5766 channel", 0x7FFF, 1, 5, true),
+                Arguments.of("shorter than a header", 0x4000, 0, 3, false),
+                Arguments.of("length one beyond the bytes", 0x4000, 101, 104, false),
+                Arguments.of("length 0xFFFF in a small datagram", 0x4000, 0xFFFF, 1004, false),
+                Arguments.of("channel below the range", 0x3FFF, 0, 4, false),
+                Arguments.of("channel above the range", 0x8000, 0, 4, false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("headers")
+    void hotPathHeaderCheckAgreesWithDecode(String name, int channel, int length, int available, boolean wellFormed) {
+        assertEquals(wellFormed, ChannelData.isWellFormedHeader(channel, length, available));
+        // Where the header check passes and the padding is legal, the full decoder accepts the same bytes.
+        if (available >= 4 && available - 4 - Math.min(length, available) <= 3) {
+            byte[] bytes = new byte[available];
+            StunMessage.writeShort(bytes, 0, channel);
+            StunMessage.writeShort(bytes, 2, length);
+            boolean decodes;
+            try {
+                ChannelData.decode(bytes, 0, bytes.length);
+                decodes = true;
+            } catch (StunException e) {
+                decodes = false;
+            }
+            assertEquals(wellFormed, decodes);
+        }
+    }
+
     @Test
     void streamFrameLengths() throws StunException {
         byte[] stun = StunMessageBuilder.create(StunMethod.BINDING, StunClass.REQUEST, StunMessageBuilder.newTransactionId())
