@@ -1,5 +1,6 @@
 package io.c2c.systemtests.browser;
 
+import static io.c2c.systemtests.browser.SitePages.waitPage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,21 +105,5 @@ class ShellNavigationIT {
             assertEquals(0, site.hits("shell:/contact.html"), "shell came from the worker's cache: " + site.allHits());
             assertFalse(reloaded.has("timeout"), reloaded.toString());
         }
-    }
-
-    /** Waits for a page; retries while a navigation of the top document interrupts the script. */
-    private static JsonNode waitPage(HeadlessChromium browser, String title, boolean fresh) throws Exception {
-        IllegalStateException last = null;
-        for (int attempt = 0; attempt < 5; attempt++) {
-            try {
-                JsonNode page = browser.executeAsync(ShellScripts.WAIT_PAGE, STEP, title, fresh, 20_000);
-                assertFalse(page.has("timeout"), "page " + title + " did not show: " + page);
-                return page;
-            } catch (IllegalStateException navigating) {
-                last = navigating;
-                Thread.sleep(200);
-            }
-        }
-        throw last;
     }
 }

@@ -257,15 +257,19 @@ final class SitePlatform {
                 + last.substring(0, Math.min(300, last.length())));
     }
 
+    /** Discovery-service's answer: up to 10 peers of the site holding the asset. */
+    private HttpResponse<String> holders(HttpClient http, String siteId, String asset) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(discovery.url() + "/api/v1/sites/" + siteId + "/assets/" + asset
+                + "/peers?limit=10")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Waits until discovery-service names {@code peerId} as a holder of the asset (it learns it from Kafka). */
     void awaitHolder(String siteId, String asset, String peerId) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(discovery.url() + "/api/v1/sites/"
-                    + siteId + "/assets/" + asset + "/peers?limit=10")).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = holders(http, siteId, asset);
             last = answer.statusCode() + " " + answer.body();
             if (answer.statusCode() == 200) {
                 for (JsonNode peer : JSON.readTree(answer.body()).path("peers")) {
@@ -286,9 +290,7 @@ final class SitePlatform {
         long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(discovery.url() + "/api/v1/sites/"
-                    + siteId + "/assets/" + asset + "/peers?limit=10")).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = holders(http, siteId, asset);
             last = answer.statusCode() + " " + answer.body();
             if (answer.statusCode() == 200 && !answer.body().contains(peerId)) {
                 return;
