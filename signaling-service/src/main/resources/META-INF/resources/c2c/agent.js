@@ -2,7 +2,7 @@
 // manifest files from peers with origin fallback, storing and announcing what it holds, serving others.
 // Browser glue around the pure modules; see docs/browser.md for the design and what is tested where.
 
-import { systemClock } from './clock.js';
+import { every, systemClock } from './clock.js';
 import { CacheStorageBackend, ChunkStore, MemoryBackend } from './chunk-store.js';
 import { DC_PROTOCOL } from './dc-protocol.js';
 import { FetchError } from './errors.js';
@@ -153,14 +153,8 @@ export class PeerAgent {
     // one reporter for the page's life: after a reconnect it goes on from what it already reported
     this.reporter ??= new StatsReporter({ snapshot: () => this.snapshot(), send: (m) => this.signaling?.send(m) ?? false, clock: this.clock });
     this.reporter.start();
-    if (!this.statusTimer) {
-      const tick = () => {
-        this.statusTick().catch(() => this.fail('status-failed'));
-        this.statusTimer = this.clock.setTimeout(tick, this.options.statusIntervalMs);
-        this.statusTimer?.unref?.();
-      };
-      this.statusTimer = this.clock.setTimeout(tick, this.options.statusIntervalMs);
-      this.statusTimer?.unref?.();
+    if (!this.stopStatus) {
+      this.stopStatus = every(this.clock, this.options.statusIntervalMs, () => this.statusTick().catch(() => this.fail('status-failed')));
       // the visitor's limits can change under a running page
       globalThis.navigator?.connection?.addEventListener?.('change', () => this.sendStatus());
       globalThis.addEventListener?.('storage', () => this.sendStatus());

@@ -1,7 +1,7 @@
 // Sends the agent's figures to signaling as `stats` reports (deltas since the previous report), from which
 // the platform builds the site owner's figures (docs/browser.md, "Owner figures").
 
-import { systemClock } from './clock.js';
+import { every, systemClock } from './clock.js';
 
 /** The server takes one report per 10 s per connection; reporting every 30 s leaves room for clock drift. */
 export const STATS_INTERVAL_MS = 30_000;
@@ -46,28 +46,17 @@ export class StatsReporter {
     this.clock = clock;
     this.intervalMs = intervalMs;
     this.reported = null;
-    this.timer = undefined;
   }
 
   start() {
     this.stop();
-    const tick = () => {
-      this.report();
-      this.schedule(tick);
-    };
-    this.schedule(tick);
+    this.stopTimer = every(this.clock, this.intervalMs, () => this.report());
     return this;
   }
 
-  schedule(tick) {
-    this.timer = this.clock.setTimeout(tick, this.intervalMs);
-    // Under Node (tests, tools) a pending report must not keep the process alive; browsers have no unref.
-    this.timer?.unref?.();
-  }
-
   stop() {
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.stopTimer?.();
+    this.stopTimer = undefined;
   }
 
   /** Sends what changed since the last report that went out; a report that could not be sent is kept for the next. */

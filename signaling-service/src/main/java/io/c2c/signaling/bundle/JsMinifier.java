@@ -57,7 +57,8 @@ public final class JsMinifier {
                 if (end < 0) {
                     throw new IllegalArgumentException("unterminated comment at " + i);
                 }
-                boolean multiline = source.substring(i, end).indexOf('\n') >= 0;
+                int newline = source.indexOf('\n', i);
+                boolean multiline = newline >= 0 && newline < end;
                 i = end + 2;
                 // a comment separates tokens: keep a blank, or the line break it spanned
                 if (multiline) {

@@ -43,10 +43,8 @@ public final class PeerSession {
     private volatile long lastSeenNanos;
     private volatile CloseIntent closeIntent = CloseIntent.GRACE;
     private List<String> pending = new ArrayList<>();
-    private long lastStatsNanos;
-    private boolean reportedStats;
-    private long lastStatusNanos;
-    private boolean reportedStatus;
+    private final MinInterval statsGate = new MinInterval();
+    private final MinInterval statusGate = new MinInterval();
 
     public PeerSession(WebSocketConnection connection, NetworkPosition network, TokenBucket rate,
                        TokenBucket violations, long nowNanos) {
@@ -111,11 +109,9 @@ public final class PeerSession {
      */
     public synchronized Boolean status(long nowNanos, long minIntervalNanos, long capacity, long rate, Coordinate position) {
         boolean stopping = capacity == 0 && uploadCapacity != 0;
-        if (reportedStatus && nowNanos - lastStatusNanos < minIntervalNanos && !stopping) {
+        if (!statusGate.tryTake(nowNanos, minIntervalNanos, stopping)) {
             return null;
         }
-        reportedStatus = true;
-        lastStatusNanos = nowNanos;
         boolean changed = capacity != uploadCapacity;
         uploadCapacity = capacity;
         uploadRate = Math.min(rate, capacity);
@@ -197,12 +193,7 @@ public final class PeerSession {
 
     /** Whether a {@code stats} report may be taken now (at most one per {@code minIntervalNanos}); records it if so. */
     public synchronized boolean statsAllowed(long nowNanos, long minIntervalNanos) {
-        if (reportedStats && nowNanos - lastStatsNanos < minIntervalNanos) {
-            return false;
-        }
-        reportedStats = true;
-        lastStatsNanos = nowNanos;
-        return true;
+        return statsGate.tryTake(nowNanos, minIntervalNanos, false);
     }
 
     public CloseIntent closeIntent() {
