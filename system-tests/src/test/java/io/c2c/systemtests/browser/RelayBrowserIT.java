@@ -29,6 +29,11 @@ class RelayBrowserIT {
 
     private static final Duration STEP = Duration.ofSeconds(40);
     private static final String TOKEN = "relay-browser-it-token";
+    /**
+     * A region of its own: other ITs' relay nodes (SitePlatform's lives as long as the test JVM) register in the same
+     * Redis, and the ice-servers endpoint prefers the asker's region before the least-loaded node.
+     */
+    private static final String REGION = "relay-browser-it";
 
     @Test
     void twoBrowsersConnectOnlyThroughOurTurnServer() throws Exception {
@@ -39,6 +44,7 @@ class RelayBrowserIT {
                 "quarkus.redis.hosts", TestInfrastructure.redis().uri(),
                 "c2c.relay.listen-port", Integer.toString(turnPort),
                 "c2c.relay.public-address", "127.0.0.1",
+                "c2c.relay.region", REGION,
                 "c2c.relay.relay.allowed-peers", "127.0.0.1/32",
                 "c2c.relay.relay.min-port", Integer.toString(minRelayPort),
                 "c2c.relay.relay.max-port", Integer.toString(minRelayPort + 199));
@@ -72,7 +78,7 @@ class RelayBrowserIT {
 
     private static JsonNode iceServers(PackagedService relay, String site, String peer) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(relay.url() + "/api/v1/ice-servers?site=" + site + "&peer=" + peer))
+                        URI.create(relay.url() + "/api/v1/ice-servers?site=" + site + "&peer=" + peer + "&region=" + REGION))
                 .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return new ObjectMapper().readTree(response.body());
