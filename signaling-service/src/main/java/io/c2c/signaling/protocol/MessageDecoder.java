@@ -1,6 +1,8 @@
 package io.c2c.signaling.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -70,6 +72,12 @@ public final class MessageDecoder {
     }
 
     public ClientMessage decode(String text) {
+        Signal signal = validSignal(text);
+        return signal != null ? signal : decodeTree(text);
+    }
+
+    /** The general path: every message type, and the precise error for an invalid one. */
+    ClientMessage decodeTree(String text) {
         JsonNode root;
         try {
             root = JSON.readTree(text);
@@ -134,7 +142,64 @@ public final class MessageDecoder {
         if (payload != null && !payload.isNull() && !payload.isObject() && !payload.isTextual()) {
             throw Fields.invalid("payload", "must be an object or a string");
         }
-        return new Signal(id, to, kind, payload == null || payload.isNull() ? null : payload);
+        return new Signal(id, to, kind, payload == null || payload.isNull() ? null : payload.toString());
+    }
+
+    /**
+     * The common case read without building a tree: a well-formed, valid {@code signal}, whose
+     * payload object is kept as the sender's text (the parser has checked its syntax, depth and
+     * duplicate names on the way). Null for anything else, valid or not: the general path then
+     * decodes it and names the error, so both paths accept and refuse exactly the same messages.
+     */
+    static Signal validSignal(String text) {
+        try (JsonParser parser = JSON.getFactory().createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            String type = null;
+            String id = null;
+            String to = null;
+            String kind = null;
+            String payload = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (name) {
+                    case "type", "id", "to", "kind" -> {
+                        if (value != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                        switch (name) {
+                            case "type" -> type = parser.getText();
+                            case "id" -> id = parser.getText();
+                            case "to" -> to = parser.getText();
+                            default -> kind = parser.getText();
+                        }
+                    }
+                    case "payload" -> {
+                        if (value != JsonToken.START_OBJECT) {
+                            return null;
+                        }
+                        int start = (int) parser.currentTokenLocation().getCharOffset();
+                        parser.skipChildren();
+                        int end = (int) parser.currentLocation().getCharOffset();
+                        if (start < 0 || end > text.length() || start >= end) {
+                            return null;
+                        }
+                        payload = text.substring(start, end);
+                    }
+                    default -> parser.skipChildren();
+                }
+            }
+            SignalKind signalKind = SignalKind.fromWire(kind);
+            if (!Signal.TYPE.equals(type) || signalKind == null || to == null || !Fields.PEER_ID.matcher(to).matches()
+                    || (id != null && !MSG_ID.matcher(id).matches()) || (payload == null && signalKind != SignalKind.BYE)) {
+                return null;
+            }
+            return new Signal(id, to, signalKind, payload);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Bytes per report: far above what a browser moves in a reporting interval, low enough to keep sums exact. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.c2c.signaling.protocol.out.ServerMessage;
+import io.c2c.signaling.protocol.out.SignalDelivery;
 import java.io.UncheckedIOException;
 
 /** Writes server messages as compact JSON text frames; absent optional fields are omitted. */
@@ -18,6 +19,9 @@ public final class MessageEncoder {
     }
 
     public static String encode(ServerMessage message) {
+        if (message instanceof SignalDelivery signal) {
+            return signal.toJson();
+        }
         try {
             return JSON.writeValueAsString(message);
         } catch (JsonProcessingException e) {

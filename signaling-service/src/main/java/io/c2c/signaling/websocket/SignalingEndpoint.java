@@ -173,7 +173,7 @@ public class SignalingEndpoint {
     }
 
     private Uni<Void> signal(PeerSession session, Signal signal) {
-        String body = MessageEncoder.encode(new SignalDelivery(session.peerId(), signal.kind().wire(), signal.payload()));
+        String body = MessageEncoder.encode(new SignalDelivery(session.peerId(), signal.kind().wire(), signal.payloadJson()));
         // Waited for: the connection's next message is routed after this one, which keeps signals in order
         // (pooled Redis connections could reorder two scripts sent at once).
         return router.deliver(session.site(), signal.to(), body).chain(outcome -> {

@@ -1,8 +1,10 @@
 package io.c2c.signaling.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.c2c.contracts.event.Coordinate;
 import io.c2c.signaling.protocol.in.ClientMessage;
@@ -70,9 +72,60 @@ class MessageDecoderTest {
     @Test
     void signalPayloadIsKeptAsGiven() {
         Signal signal = (Signal) decoder.decode("{\"type\":\"signal\",\"to\":\"" + PEER + "\",\"kind\":\"offer\",\"payload\":{\"sdp\":\"v=0\",\"n\":[1,2]}}");
-        assertEquals("{\"sdp\":\"v=0\",\"n\":[1,2]}", signal.payload().toString());
+        assertEquals("{\"sdp\":\"v=0\",\"n\":[1,2]}", signal.payloadJson());
         Signal text = (Signal) decoder.decode("{\"type\":\"signal\",\"to\":\"" + PEER + "\",\"kind\":\"candidate\",\"payload\":\"c\"}");
-        assertEquals("c", text.payload().textValue());
+        assertEquals("\"c\"", text.payloadJson());
+        Signal spaced = (Signal) decoder.decode("{ \"payload\" : { \"a\" : [ 1 , {\"b\":\"}\\\"\"} ] } , \"type\":\"signal\",\"kind\":\"answer\",\"to\":\"" + PEER + "\"}");
+        assertEquals("{ \"a\" : [ 1 , {\"b\":\"}\\\"\"} ] }", spaced.payloadJson());
+    }
+
+    /**
+     * The signal fast path must accept exactly what the general path accepts, with the same payload:
+     * random mutations of valid signals go through both, and either both refuse or both give the
+     * same message (payloads compared as JSON, since the fast path keeps the sender's spacing).
+     */
+    @Test
+    void signalFastPathAgreesWithTheGeneralPath() throws Exception {
+        var json = MessageDecoder.json();
+        String[] seeds = {
+                "{\"type\":\"signal\",\"id\":\"m1\",\"to\":\"" + PEER + "\",\"kind\":\"offer\",\"payload\":{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\",\"c\":[1,2.5,null,true]}}",
+                "{\"kind\":\"candidate\",\"payload\":{\"candidate\":\"candidate:1 1 udp 1 127.0.0.1 5000 typ host\",\"sdpMid\":\"0\"},\"to\":\"" + PEER + "\",\"type\":\"signal\"}",
+                "{\"type\":\"signal\",\"to\":\"" + PEER + "\",\"kind\":\"bye\",\"extra\":[{\"x\":1}]}"};
+        String alphabet = "{}[]\":,0123456789.-eE truefalsnul\\u\"typesignalkindoffertopayloadbye";
+        Random random = new Random(11);
+        int fast = 0;
+        for (int i = 0; i < 30_000; i++) {
+            StringBuilder text = new StringBuilder(seeds[random.nextInt(seeds.length)]);
+            for (int m = random.nextInt(3); m >= 0 && text.length() > 0; m--) {
+                int at = random.nextInt(text.length());
+                switch (random.nextInt(3)) {
+                    case 0 -> text.deleteCharAt(at);
+                    case 1 -> text.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                    default -> text.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+            }
+            String input = i % 10 == 0 ? seeds[i % seeds.length] : text.toString();
+            Signal quick = MessageDecoder.validSignal(input);
+            ClientMessage general;
+            try {
+                general = decoder.decodeTree(input);
+            } catch (ProtocolException refused) {
+                assertNull(quick, "fast path accepted what the general path refuses: " + input);
+                continue;
+            }
+            if (quick == null) {
+                continue; // not a signal, or left to the general path
+            }
+            fast++;
+            Signal slow = assertInstanceOf(Signal.class, general, input);
+            assertEquals(new Signal(slow.id(), slow.to(), slow.kind(), null), new Signal(quick.id(), quick.to(), quick.kind(), null), input);
+            if (slow.payloadJson() == null) {
+                assertNull(quick.payloadJson(), input);
+            } else {
+                assertEquals(json.readTree(slow.payloadJson()), json.readTree(quick.payloadJson()), input);
+            }
+        }
+        assertTrue(fast > 3_000, "the fast path decoded only " + fast + " signals");
     }
 
     static Stream<Arguments> invalid() {

@@ -1,19 +1,23 @@
 package io.c2c.signaling.protocol.in;
 
-import java.util.Locale;
-
 /** What a {@code signal} carries: the WebRTC negotiation steps relayed between two peers. */
 public enum SignalKind {
-    OFFER, ANSWER, CANDIDATE, BYE;
+    OFFER("offer"), ANSWER("answer"), CANDIDATE("candidate"), BYE("bye");
+
+    private final String wire;
+
+    SignalKind(String wire) {
+        this.wire = wire;
+    }
 
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 
     /** The kind with this wire name, or null. */
     public static SignalKind fromWire(String wire) {
         for (SignalKind kind : values()) {
-            if (kind.wire().equals(wire)) {
+            if (kind.wire.equals(wire)) {
                 return kind;
             }
         }
