@@ -71,6 +71,25 @@ public interface SignalingConfig {
     @WithDefault("256")
     int resumeBufferMax();
 
+    /** Batching of messages routed through Redis to other pods or resume buffers. */
+    RouteBatch routeBatch();
+
+    /** Knobs of the route batches: under load many messages share one Redis call and one publish per pod. */
+    interface RouteBatch {
+
+        /** Most messages in one route call. */
+        @WithDefault("128")
+        int maxMessages();
+
+        /** Route calls in flight at once; messages that come meanwhile wait and go together in the next. */
+        @WithDefault("4")
+        int maxInFlight();
+
+        /** Most messages waiting for a route call; beyond it a message is refused ({@code internal}, retry). */
+        @WithDefault("20000")
+        int maxQueued();
+    }
+
     /** Largest accepted text message in bytes (UTF-8). */
     @WithDefault("65536")
     int maxMessageBytes();

@@ -35,6 +35,7 @@ public class PeerRouter {
     private static final int MAX_HOPS = 3;
 
     private final RedisScripts scripts;
+    private final RouteBatcher batcher;
     private final LocalSessions sessions;
     private final PodIdentity identity;
     private final SignalingMetrics metrics;
@@ -51,15 +52,15 @@ public class PeerRouter {
                 }
             });
 
-    public PeerRouter(RedisScripts scripts, LocalSessions sessions, PodIdentity identity, SignalingMetrics metrics,
-                      SignalingConfig config) {
+    public PeerRouter(RedisScripts scripts, RouteBatcher batcher, LocalSessions sessions, PodIdentity identity,
+                      SignalingMetrics metrics, SignalingConfig config) {
         this.scripts = scripts;
+        this.batcher = batcher;
         this.sessions = sessions;
         this.identity = identity;
         this.metrics = metrics;
         this.bufferMax = Integer.toString(config.resumeBufferMax());
-        long ttl = Math.max(config.resumeGrace().toMillis(), config.presenceTtl().toMillis()) * 2;
-        this.bufferTtl = Long.toString(ttl);
+        this.bufferTtl = Long.toString(RouteBatcher.bufferTtlMillis(config));
     }
 
     /** Sends {@code body} (a server message's JSON) to {@code peerId} of {@code site}. */
@@ -78,11 +79,8 @@ public class PeerRouter {
     }
 
     private Uni<Outcome> route(Envelope envelope) {
-        return scripts.run(RedisScripts.ROUTE,
-                        List.of(RedisKeys.peer(envelope.to()), RedisKeys.buffer(envelope.to())),
-                        List.of(envelope.site(), identity.podId(), envelope.encode(), bufferMax, bufferTtl))
-                .chain(response -> {
-                    String result = response.toString();
+        return batcher.route(envelope)
+                .chain(result -> {
                     metrics.routed(result);
                     return switch (result) {
                         case "local" -> deliverLocally(envelope);

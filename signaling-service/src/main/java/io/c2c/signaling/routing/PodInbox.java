@@ -52,7 +52,7 @@ public class PodInbox {
 
     private Uni<Void> subscribe() {
         subscribing = true;
-        return pubsub.subscribe(RedisKeys.inbox(identity.podId()), this::onEnvelope)
+        return pubsub.subscribe(RedisKeys.inbox(identity.podId()), this::onPublished)
                 .invoke(s -> {
                     subscriber = s;
                     LOG.infof("subscribed to inbox %s", RedisKeys.inbox(identity.podId()));
@@ -61,11 +61,13 @@ public class PodInbox {
                 .replaceWithVoid();
     }
 
-    private void onEnvelope(String text) {
-        Envelope envelope = Envelope.decode(text);
-        if (envelope == null) {
-            return;
+    private void onPublished(String text) {
+        for (Envelope envelope : Envelope.decodeAll(text)) {
+            onEnvelope(envelope);
         }
+    }
+
+    private void onEnvelope(Envelope envelope) {
         if (envelope.kind() == 'k') {
             PeerSession session = sessions.byPeer(envelope.to());
             if (session != null && session.connId().equals(envelope.body())) {

@@ -36,18 +36,61 @@ public class RedisScripts {
             end
             """;
 
-    /** KEYS peer, buf. ARGV site, myPod, envelope, bufMax, bufTtlMs. → gone | local | sent | buffered | full */
+    /**
+     * Routes a batch of messages. KEYS peer1, buf1, peer2, buf2, ... ARGV myPod, bufMax, bufTtlMs, site1,
+     * envelope1, site2, envelope2, ... → one outcome per message: gone | local | sent | buffered | full.
+     * The messages for one pod go out in one publish ({@link Envelope#batch}); a pod that nobody hears
+     * any more (a publish with no receiver) has its messages buffered instead.
+     */
     public static final Script ROUTE = new Script(true, """
-            local rec = redis.call('HMGET', KEYS[1], 'site', 'pod', 'state')
-            if not rec[1] or rec[1] ~= ARGV[1] then return 'gone' end
-            if rec[3] == 'c' then
-              if rec[2] == ARGV[2] then return 'local' end
-              if redis.call('PUBLISH', '%s' .. rec[2], ARGV[3]) > 0 then return 'sent' end
+            local n = #KEYS / 2
+            local out, byPod, pods = {}, {}, {}
+            for i = 1, n do
+              local rec = redis.call('HMGET', KEYS[2 * i - 1], 'site', 'pod', 'state')
+              if not rec[1] or rec[1] ~= ARGV[2 + 2 * i] then
+                out[i] = 'gone'
+              elseif rec[3] == 'c' and rec[2] == ARGV[1] then
+                out[i] = 'local'
+              elseif rec[3] == 'c' then
+                local list = byPod[rec[2]]
+                if not list then
+                  list = {}
+                  byPod[rec[2]] = list
+                  pods[#pods + 1] = rec[2]
+                end
+                list[#list + 1] = i
+                out[i] = 'sent'
+              else
+                out[i] = 'buffer'
+              end
             end
-            if redis.call('LLEN', KEYS[2]) >= tonumber(ARGV[4]) then return 'full' end
-            redis.call('RPUSH', KEYS[2], ARGV[3])
-            redis.call('PEXPIRE', KEYS[2], ARGV[5])
-            return 'buffered'
+            for _, pod in ipairs(pods) do
+              local list = byPod[pod]
+              local frame
+              if #list == 1 then
+                frame = ARGV[3 + 2 * list[1]]
+              else
+                local parts = {}
+                for j, i in ipairs(list) do parts[j] = ARGV[3 + 2 * i] end
+                frame = 'b|' .. table.concat(parts, '\\30')
+              end
+              if redis.call('PUBLISH', '%s' .. pod, frame) == 0 then
+                for _, i in ipairs(list) do out[i] = 'buffer' end
+              end
+            end
+            for i = 1, n do
+              if out[i] == 'buffer' then
+                local buf = KEYS[2 * i]
+                if redis.call('LLEN', buf) >= tonumber(ARGV[2]) then
+                  out[i] = 'full'
+                else
+                  redis.call('RPUSH', buf, ARGV[3 + 2 * i])
+                  redis.call('PEXPIRE', buf, ARGV[3])
+                  out[i] = 'buffered'
+                end
+              end
+            end
+            return out
             """.formatted(RedisKeys.INBOX_PREFIX));
 
     /** KEYS peer, buf. ARGV myPod, envelope, bufMax, bufTtlMs. → gone | moved | buffered | full */
