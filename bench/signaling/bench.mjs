@@ -5,7 +5,7 @@
 // --rate N switches to an open loop: N signals/s in total, spread evenly over the pairs and both directions,
 // sent on a 10 ms clock whatever the deliveries do, so latency is measured at that load, not at saturation.
 // Everything listens on 127.0.0.1; all processes are started here and stopped at the end.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -60,13 +60,20 @@ function rssKiB(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
 }
 
+/** Commands Redis has run so far (INFO commandstats), to show how many calls a message costs. */
+function redisCalls(port) {
+  const info = execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'INFO', 'commandstats'], { encoding: 'utf8' });
+  return [...info.matchAll(/calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
 function cpuTicks(pid) {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return Number(fields[11]) + Number(fields[12]);
 }
 
 async function startC2c(redisPort) {
-  const jar = path.join(root, 'signaling-service', 'target', 'quarkus-app', 'quarkus-run.jar');
+  // SIGNALING_JAR: another build of the service (e.g. a copy of the previous one's quarkus-app) to compare
+  const jar = process.env.SIGNALING_JAR ?? path.join(root, 'signaling-service', 'target', 'quarkus-app', 'quarkus-run.jar');
   if (!fs.existsSync(jar)) throw new Error(`${jar} missing: ./mvnw -B package -pl signaling-service -am -DskipTests`);
   const pods = [];
   for (const name of ['bench-a', 'bench-b']) {
@@ -152,7 +159,7 @@ function percentile(sorted, p) {
 }
 
 /** Closed loop: every pair keeps WINDOW signals in flight each way; each delivery triggers the next. */
-async function relay(label, factoryA, factoryB, serverPids) {
+async function relay(label, factoryA, factoryB, serverPids, redisPort = 0) {
   const a = await openMany(factoryA, PAIRS);
   const b = await openMany(factoryB, PAIRS);
   let measuring = false;
@@ -206,12 +213,14 @@ async function relay(label, factoryA, factoryB, serverPids) {
   }
   await new Promise(r => setTimeout(r, WARMUP * 1000)); // warm-up (the JVM's JIT needs a few seconds)
   const cpu0 = serverPids.map(cpuTicks);
+  const calls0 = redisPort ? redisCalls(redisPort) : 0;
   measuring = true;
   const t0 = performance.now();
   await new Promise(r => setTimeout(r, SECONDS * 1000));
   measuring = false;
   const elapsed = (performance.now() - t0) / 1000;
   const cpu = serverPids.map((pid, i) => (cpuTicks(pid) - cpu0[i]) / 100);
+  const calls = redisPort ? redisCalls(redisPort) - calls0 : 0;
   running = false;
   if (clock) clearInterval(clock);
   await new Promise(r => setTimeout(r, 500));
@@ -221,6 +230,9 @@ async function relay(label, factoryA, factoryB, serverPids) {
     label, pairs: PAIRS, window: RATE > 0 ? `open ${RATE}/s` : WINDOW, msgPerSec: Math.round(delivered / elapsed),
     p50ms: +percentile(latencies, 0.5).toFixed(3), p99ms: +percentile(latencies, 0.99).toFixed(3),
     p999ms: +percentile(latencies, 0.999).toFixed(3), serverCpuSeconds: cpu.map(c => +c.toFixed(1)).join('+'),
+    // every server process of the scenario (c2c: its pods and Redis), per delivered message
+    cpuMicrosPerMsg: +(cpu.reduce((x, y) => x + y, 0) * 1e6 / Math.max(1, delivered)).toFixed(1),
+    redisCallsPerMsg: redisPort ? +(calls / Math.max(1, delivered)).toFixed(3) : '-',
   };
 }
 
@@ -239,7 +251,7 @@ async function hold(label, factory, pid, HOLD) {
 
 async function main() {
   const redisPort = await freePort();
-  start('redis', 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+  const redis = start('redis', 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
   await waitFor(() => new Promise(resolve => {
     const s = net.connect(redisPort, '127.0.0.1', () => { s.end(); resolve(true); });
     s.on('error', () => resolve(false));
@@ -250,8 +262,8 @@ async function main() {
 
   const results = [];
   if (!SKIP_RELAY) {
-    results.push(await relay('c2c same pod', () => c2cClient(podA.port), () => c2cClient(podA.port), [podA.pid]));
-    results.push(await relay('c2c cross pod', () => c2cClient(podA.port), () => c2cClient(podB.port), [podA.pid, podB.pid]));
+    results.push(await relay('c2c same pod', () => c2cClient(podA.port), () => c2cClient(podA.port), [podA.pid, redis.pid], redisPort));
+    results.push(await relay('c2c cross pod', () => c2cClient(podA.port), () => c2cClient(podB.port), [podA.pid, podB.pid, redis.pid], redisPort));
     results.push(await relay('peerjs (one process)', () => peerjsClient(peerjs.port), () => peerjsClient(peerjs.port), [peerjs.pid]));
   }
   const holds = [];

@@ -22,6 +22,9 @@ import java.util.concurrent.RejectedExecutionException;
 @ApplicationScoped
 public class RouteBatcher {
 
+    /** A batch stops growing past this many envelope characters, so one call never carries megabytes. */
+    private static final int MAX_BATCH_CHARS = 1 << 20;
+
     private record Pending(Envelope envelope, String encoded, Context context, UniEmitter<? super String> emitter) {
     }
 
@@ -81,8 +84,11 @@ public class RouteBatcher {
                 return;
             }
             batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
-            while (!queue.isEmpty() && batch.size() < maxBatch) {
-                batch.add(queue.poll());
+            int chars = 0;
+            while (!queue.isEmpty() && batch.size() < maxBatch && chars < MAX_BATCH_CHARS) {
+                Pending next = queue.poll();
+                chars += next.encoded().length();
+                batch.add(next);
             }
         }
         List<String> keys = new ArrayList<>(batch.size() * 2);
