@@ -3,7 +3,7 @@
 // Usage (from the repository root, after ./mvnw -B package -pl signaling-service -am -DskipTests):
 //   node bench/signaling/bench.mjs [--pairs 200] [--window 8] [--seconds 10] [--warmup 5] [--hold 5000] [--rate N]
 // --rate N switches to an open loop: N signals/s in total, spread evenly over the pairs and both directions,
-// sent on a 10 ms clock whatever the deliveries do, so latency is measured at that load, not at saturation.
+// sent on a 1 ms clock (paced by elapsed time) whatever the deliveries do, so latency is measured at that load, not at saturation.
 // Everything listens on 127.0.0.1; all processes are started here and stopped at the end.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -187,21 +187,20 @@ async function relay(label, factoryA, factoryB, serverPids, redisPort = 0) {
         }
       };
     }
-    const perConnectionPerTick = RATE / (2 * PAIRS) / 100;
-    let owed = 0;
+    // Paced by elapsed time on a 1 ms clock (a late tick catches up), one round = one signal each way per pair,
+    // so bursts stay small and the latency measured is the servers', not the generator's.
+    const roundsPerMs = RATE / (2 * PAIRS) / 1000;
+    const start = performance.now();
     let n = 0;
     clock = setInterval(() => {
-      owed += perConnectionPerTick;
-      const now = Math.floor(owed);
-      owed -= now;
-      for (let k = 0; k < now; k++) {
+      const due = Math.floor((performance.now() - start) * roundsPerMs);
+      for (; n < due; n++) {
         for (let i = 0; i < PAIRS; i++) {
           a[i].send(b[i].id, KINDS[n % 3], { t: performance.now(), sdp: 'x'.repeat(200) });
           b[i].send(a[i].id, KINDS[n % 3], { t: performance.now(), sdp: 'x'.repeat(200) });
         }
-        n++;
       }
-    }, 10);
+    }, 1);
   } else {
     for (let i = 0; i < PAIRS; i++) { wire(a[i], b[i]); wire(b[i], a[i]); }
     for (let i = 0; i < PAIRS; i++) {

@@ -105,26 +105,38 @@ public class RedisScripts {
             """);
 
     /**
-     * KEYS peer, presence, peerRooms, peerAssets. ARGV peerId, site, pod, conn, tokHash, deadline, recTtlMs, rooms...
-     * Writes the whole record (so a Redis that lost its data is rebuilt from live connections); 0 when another
-     * connection owns the peer now.
+     * Refreshes a batch of peers. KEYS presence, then per peer: peer, peerRooms, peerAssets. ARGV pod, deadline,
+     * recTtlMs, then per peer: peerId, site, conn, tokHash, roomCount, rooms... → per peer 1, or 0 when another
+     * connection owns it now. Writes each whole record, so a Redis that lost its data is rebuilt from live
+     * connections.
      */
     public static final Script REFRESH = new Script(true, """
-            local cur = redis.call('HGET', KEYS[1], 'conn')
-            if cur and cur ~= ARGV[4] then return 0 end
-            redis.call('HSET', KEYS[1], 'site', ARGV[2], 'pod', ARGV[3], 'conn', ARGV[4], 'tok', ARGV[5], 'state', 'c')
-            redis.call('PEXPIRE', KEYS[1], ARGV[7])
-            redis.call('ZADD', KEYS[2], ARGV[6], ARGV[1])
-            for i = 8, #ARGV do
-              local room = '%s' .. ARGV[2] .. ':' .. ARGV[i]
-              redis.call('SADD', room, ARGV[1])
-              redis.call('PEXPIRE', room, ARGV[7])
-              redis.call('SADD', KEYS[3], ARGV[i])
-              redis.call('PEXPIRE', '%s' .. ARGV[2] .. ':' .. ARGV[i], ARGV[7])
+            local out = {}
+            local a = 4
+            for p = 1, (#KEYS - 1) / 3 do
+              local peer, peerRooms, peerAssets = KEYS[3 * p - 1], KEYS[3 * p], KEYS[3 * p + 1]
+              local id, site, conn, tok, rooms = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], tonumber(ARGV[a + 4])
+              local cur = redis.call('HGET', peer, 'conn')
+              if cur and cur ~= conn then
+                out[p] = 0
+              else
+                redis.call('HSET', peer, 'site', site, 'pod', ARGV[1], 'conn', conn, 'tok', tok, 'state', 'c')
+                redis.call('PEXPIRE', peer, ARGV[3])
+                redis.call('ZADD', KEYS[1], ARGV[2], id)
+                for r = a + 5, a + 4 + rooms do
+                  local room = '%s' .. site .. ':' .. ARGV[r]
+                  redis.call('SADD', room, id)
+                  redis.call('PEXPIRE', room, ARGV[3])
+                  redis.call('SADD', peerRooms, ARGV[r])
+                  redis.call('PEXPIRE', '%s' .. site .. ':' .. ARGV[r], ARGV[3])
+                end
+                redis.call('PEXPIRE', peerRooms, ARGV[3])
+                redis.call('PEXPIRE', peerAssets, ARGV[3])
+                out[p] = 1
+              end
+              a = a + 5 + rooms
             end
-            redis.call('PEXPIRE', KEYS[3], ARGV[7])
-            redis.call('PEXPIRE', KEYS[4], ARGV[7])
-            return 1
+            return out
             """.formatted(RedisKeys.ROOM_PREFIX, RedisKeys.ROOM_VERSION_PREFIX));
 
     /** KEYS peer, presence, peerRooms, peerAssets, buf. ARGV peerId, conn, deadline, recTtlMs. → 1 detached, 0 not ours */

@@ -55,6 +55,8 @@ public class SessionService {
     private static final Logger LOG = Logger.getLogger(SessionService.class);
     /** How long a resume's taken-over buffer stays readable for a retry of that same resume. */
     private static final String RESUMED_TTL_MS = "30000";
+    /** Peers per presence-refresh script call: one call per peer made Redis's per-call cost the larger part at 10k+ peers a pod. */
+    private static final int REFRESH_BATCH = 128;
 
     private final SignalingConfig config;
     private final SiteDirectory sites;
@@ -236,24 +238,42 @@ public class SessionService {
 
     /** Writes the peer's whole presence; 0 from Redis means another connection owns the peer now. */
     Uni<Void> refresh(PeerSession session) {
-        List<String> args = new ArrayList<>(8 + session.rooms().size());
-        args.add(session.peerId());
-        args.add(session.site());
+        return refresh(List.of(session));
+    }
+
+    /**
+     * Rewrites the Redis records of {@code batch} in one script call; a peer that another connection
+     * owns by now (it resumed elsewhere) has this connection closed.
+     */
+    private Uni<Void> refresh(List<PeerSession> batch) {
+        List<String> keys = new ArrayList<>(1 + 3 * batch.size());
+        List<String> args = new ArrayList<>(3 + 6 * batch.size());
+        keys.add(RedisKeys.PRESENCE);
         args.add(identity.podId());
-        args.add(session.connId());
-        args.add(session.tokenHash());
         args.add(Long.toString(presenceDeadline()));
         args.add(recordTtl);
-        args.addAll(session.rooms());
-        return scripts.run(RedisScripts.REFRESH,
-                        List.of(RedisKeys.peer(session.peerId()), RedisKeys.PRESENCE, RedisKeys.peerRooms(session.peerId()),
-                                RedisKeys.peerAssets(session.peerId())), args)
+        for (PeerSession session : batch) {
+            keys.add(RedisKeys.peer(session.peerId()));
+            keys.add(RedisKeys.peerRooms(session.peerId()));
+            keys.add(RedisKeys.peerAssets(session.peerId()));
+            List<String> rooms = List.copyOf(session.rooms());
+            args.add(session.peerId());
+            args.add(session.site());
+            args.add(session.connId());
+            args.add(session.tokenHash());
+            args.add(Integer.toString(rooms.size()));
+            args.addAll(rooms);
+        }
+        return scripts.run(RedisScripts.REFRESH, keys, args)
                 .invoke(response -> {
-                    if (response.toLong() == 0) {
-                        LOG.debugf("peer %s is owned by another connection; closing this one", session.peerId());
-                        session.closeIntent(PeerSession.CloseIntent.NONE);
-                        session.connection().close(new CloseReason(CloseCodes.REPLACED, "resumed elsewhere"))
-                                .subscribe().with(ok -> { }, failure -> { });
+                    for (int i = 0; i < batch.size() && i < response.size(); i++) {
+                        if (response.get(i).toLong() == 0) {
+                            PeerSession session = batch.get(i);
+                            LOG.debugf("peer %s is owned by another connection; closing this one", session.peerId());
+                            session.closeIntent(PeerSession.CloseIntent.NONE);
+                            session.connection().close(new CloseReason(CloseCodes.REPLACED, "resumed elsewhere"))
+                                    .subscribe().with(ok -> { }, failure -> { });
+                        }
                     }
                 })
                 .replaceWithVoid();
@@ -339,10 +359,18 @@ public class SessionService {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refreshAll() {
         List<Uni<Void>> refreshes = new ArrayList<>();
+        List<PeerSession> batch = new ArrayList<>(REFRESH_BATCH);
         for (PeerSession session : sessions.peers()) {
             if (session.welcomed() && !session.connection().isClosed()) {
-                refreshes.add(refresh(session).onFailure().recoverWithNull());
+                batch.add(session);
+                if (batch.size() == REFRESH_BATCH) {
+                    refreshes.add(refresh(batch).onFailure().recoverWithNull());
+                    batch = new ArrayList<>(REFRESH_BATCH);
+                }
             }
+        }
+        if (!batch.isEmpty()) {
+            refreshes.add(refresh(batch).onFailure().recoverWithNull());
         }
         awaitAll(refreshes, config.presenceRefreshInterval());
     }
