@@ -25,6 +25,8 @@ const SECONDS = Number(args.seconds ?? 10);
 const HOLDS = String(args.hold ?? 5000).split(',').map(Number).filter(n => n > 0);
 const HOLD = HOLDS[0];
 const SKIP_RELAY = 'skip-relay' in args;
+// --scenarios same,cross,peerjs (default all three): which relay scenarios to run, e.g. to profile one of them
+const SCENARIOS = new Set(String(args.scenarios ?? 'same,cross,peerjs').split(','));
 const WARMUP = Number(args.warmup ?? 5);
 const RATE = Number(args.rate ?? 0);
 const ORIGIN = 'http://bench.local';
@@ -261,9 +263,9 @@ async function main() {
 
   const results = [];
   if (!SKIP_RELAY) {
-    results.push(await relay('c2c same pod', () => c2cClient(podA.port), () => c2cClient(podA.port), [podA.pid, redis.pid], redisPort));
-    results.push(await relay('c2c cross pod', () => c2cClient(podA.port), () => c2cClient(podB.port), [podA.pid, podB.pid, redis.pid], redisPort));
-    results.push(await relay('peerjs (one process)', () => peerjsClient(peerjs.port), () => peerjsClient(peerjs.port), [peerjs.pid]));
+    if (SCENARIOS.has('same')) results.push(await relay('c2c same pod', () => c2cClient(podA.port), () => c2cClient(podA.port), [podA.pid, redis.pid], redisPort));
+    if (SCENARIOS.has('cross')) results.push(await relay('c2c cross pod', () => c2cClient(podA.port), () => c2cClient(podB.port), [podA.pid, podB.pid, redis.pid], redisPort));
+    if (SCENARIOS.has('peerjs')) results.push(await relay('peerjs (one process)', () => peerjsClient(peerjs.port), () => peerjsClient(peerjs.port), [peerjs.pid]));
   }
   const holds = [];
   for (const count of HOLDS) {
@@ -273,7 +275,9 @@ async function main() {
 
   if (results.length) {
     console.table(results);
-    console.log(`ratio c2c same-pod / peerjs msg/s: ${(results[0].msgPerSec / results[2].msgPerSec).toFixed(2)}`);
+    const same = results.find(r => r.label === 'c2c same pod');
+    const peerjsResult = results.find(r => r.label.startsWith('peerjs'));
+    if (same && peerjsResult) console.log(`ratio c2c same-pod / peerjs msg/s: ${(same.msgPerSec / peerjsResult.msgPerSec).toFixed(2)}`);
   }
   console.table(holds);
   const out = path.join(root, 'bench', 'results');

@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The signaling meters (Prometheus names in docs/signaling-protocol.md): open connections,
  * messages by type and direction, cross-pod deliveries, errors by code, delivery latency.
+ * A {@code @Singleton}, injected without a client proxy: it is on every message's path.
  */
-@ApplicationScoped
+@Singleton
 public class SignalingMetrics {
 
     private final MeterRegistry registry;

@@ -6,7 +6,7 @@ import io.c2c.signaling.session.Ids;
 import io.c2c.signaling.session.LocalSessions;
 import io.c2c.signaling.session.PeerSession;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +18,9 @@ import org.jboss.logging.Logger;
  * Delivers a message to a peer wherever it is: on this pod directly, on another pod through that
  * pod's Redis inbox, or into the peer's resume buffer while it is detached (or its pod is dead:
  * a publish nobody receives). Each message takes exactly one of these paths (see {@link RedisScripts#ROUTE}).
+ * A {@code @Singleton}, injected without a client proxy: it is on every message's path.
  */
-@ApplicationScoped
+@Singleton
 public class PeerRouter {
 
     /** Outcome of a delivery attempt. */

@@ -6,7 +6,7 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.redis.client.Response;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +18,9 @@ import java.util.concurrent.RejectedExecutionException;
  * load one Redis call and one publish per destination pod carry many messages, and under light
  * load a message goes at once. Each sender waits for its message's outcome before routing its
  * next one (see the endpoint), so batching never reorders one sender's messages.
+ * A {@code @Singleton}, injected without a client proxy: it is on every message's path.
  */
-@ApplicationScoped
+@Singleton
 public class RouteBatcher {
 
     /** A batch stops growing past this many envelope characters, so one call never carries megabytes. */

@@ -1,12 +1,13 @@
 package io.c2c.signaling.session;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The connections of this pod, by connection id and (once welcomed) by peer id. */
-@ApplicationScoped
+/** The connections of this pod, by connection id and (once welcomed) by peer id. * A {@code @Singleton}, injected without a client proxy: it is on every message's path.
+ */
+@Singleton
 public class LocalSessions {
 
     private final Map<String, PeerSession> byConnection = new ConcurrentHashMap<>();

@@ -111,7 +111,7 @@ public class SignalingEndpoint {
         }
         long now = System.nanoTime();
         session.seen(now);
-        if (text.length() > config.maxMessageBytes() || utf8Length(text) > config.maxMessageBytes()) {
+        if (utf8LengthAbove(text, config.maxMessageBytes())) {
             metrics.received("invalid");
             return refuse(session, null, new ProtocolException(ErrorCode.TOO_LARGE,
                     "messages are at most " + config.maxMessageBytes() + " bytes"));
@@ -257,17 +257,35 @@ public class SignalingEndpoint {
         return MessageEncoder.encode(new ErrorMessage(re, code.wire(), message));
     }
 
+    private static final ClassValue<String> TYPE_NAMES = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return type.getSimpleName().toLowerCase(Locale.ROOT);
+        }
+    };
+
     private static String typeOf(ClientMessage message) {
-        return message.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+        return TYPE_NAMES.get(message.getClass());
     }
 
-    static int utf8Length(String text) {
+    /**
+     * Whether {@code text} takes more than {@code max} bytes in UTF-8. A char takes at most 3 bytes
+     * (a surrogate pair 4 for 2 chars), so most messages are judged by their length alone, without
+     * scanning them.
+     */
+    static boolean utf8LengthAbove(String text, int max) {
         int length = text.length();
-        for (int i = 0; i < text.length(); i++) {
+        if (length > max) {
+            return true;
+        }
+        if ((long) length * 3 <= max) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
             if (text.charAt(i) >= 0x80) {
-                return text.getBytes(StandardCharsets.UTF_8).length;
+                return text.getBytes(StandardCharsets.UTF_8).length > max;
             }
         }
-        return length;
+        return false;
     }
 }
