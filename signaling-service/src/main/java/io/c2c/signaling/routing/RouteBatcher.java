@@ -103,7 +103,14 @@ public class RouteBatcher {
             args.add(pending.envelope().site());
             args.add(pending.encoded());
         }
-        scripts.run(RedisScripts.ROUTE, keys, args).subscribe().with(
+        Uni<Response> call;
+        try {
+            call = scripts.run(RedisScripts.ROUTE, keys, args);
+        } catch (RuntimeException e) {
+            call = Uni.createFrom().failure(e);
+        }
+        // Whatever the answer, this slot goes on with the next batch: a slot is never lost.
+        call.subscribe().with(
                 response -> {
                     answer(batch, response);
                     sendNext();
