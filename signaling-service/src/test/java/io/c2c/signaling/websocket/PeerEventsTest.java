@@ -16,12 +16,15 @@ import io.c2c.signaling.support.WsClient;
 import io.c2c.testing.TestInfrastructure;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.Metric;
 import org.junit.jupiter.api.Test;
 
 /** A peer's life shows up on the real peer-events topic, keyed by site, in order. */
@@ -30,6 +33,9 @@ class PeerEventsTest {
 
     @TestHTTPResource("/")
     URL base;
+
+    @Inject
+    KafkaClientService kafkaClients;
 
     @Test
     void joinAssetsHeartbeatAndLeaveArePublished() {
@@ -96,5 +102,30 @@ class PeerEventsTest {
             // published when taken, not at the next 2 s heartbeat tick
             assertTrue(stop.occurredAt() - stoppedAt < 1000, "published " + (stop.occurredAt() - stoppedAt) + " ms later");
         }
+    }
+
+    /**
+     * peer-events leave lz4-compressed (the broker keeps the producer's compression, so this is what discovery
+     * reads): the producer's own measure of its batches, compressed size over raw size, is well below 1.
+     */
+    @Test
+    void peerEventsAreSentLz4Compressed() {
+        try (WsClient a = WsClient.hello(WsClient.endpoint(base.getPort()), "http://demo.test", "demo")) {
+            String peer = a.peerId;
+            StringBuilder have = new StringBuilder("{\"type\":\"have\",\"assets\":[");
+            for (int i = 0; i < 16; i++) { // the test profile's max-assets-per-peer
+                have.append(i == 0 ? "" : ",").append('"').append(String.format("%064x", i)).append('"');
+            }
+            a.send(have.append("]}").toString());
+            assertFalse(PeerEvents.await(TestInfrastructure.kafka().bootstrapServers(),
+                    e -> e.peerId().equals(peer) && e instanceof AssetsAnnounced, 1, Duration.ofSeconds(20)).isEmpty());
+        }
+        var producer = kafkaClients.getProducer("peer-events");
+        double ratio = producer.unwrap().metrics().entrySet().stream()
+                .filter(e -> e.getKey().group().equals("producer-metrics") && e.getKey().name().equals("compression-rate-avg"))
+                .map(e -> ((Metric) e.getValue()).metricValue()).mapToDouble(v -> ((Number) v).doubleValue())
+                .findFirst().orElseThrow();
+        assertTrue(ratio > 0 && ratio < 0.9, "compressed / raw size of the batches sent: " + ratio);
+        assertEquals("lz4", String.valueOf(producer.configuration().get("compression.type")));
     }
 }
