@@ -7,37 +7,48 @@ import java.net.UnknownHostException;
  * Says what kind of address an IP address is ({@link AddressKind}): the one deny list behind the relay's peer check
  * and signaling's SSRF guard. IPv6 addresses that embed an IPv4 address (IPv4-mapped {@code ::ffff:a.b.c.d},
  * IPv4-compatible {@code ::a.b.c.d}, NAT64 {@code 64:ff9b::/96}, 6to4 {@code 2002::/16}) are judged by the embedded
- * address, so {@code ::ffff:127.0.0.1} is loopback. Works on raw bytes and allocates nothing: the relay asks for
+ * address, so {@code ::ffff:127.0.0.1} is loopback. {@link #classify(byte[])} allocates nothing: the relay asks for
  * every Send indication.
  */
 public final class AddressClassifier {
 
-    /** IPv4 ranges, each with its kind; anything else is public. */
-    private static final Cidr[] V4 = {
-        Cidr.parse("0.0.0.0/8"), Cidr.parse("10.0.0.0/8"), Cidr.parse("100.64.0.0/10"), Cidr.parse("127.0.0.0/8"),
-        Cidr.parse("169.254.0.0/16"), Cidr.parse("172.16.0.0/12"), Cidr.parse("192.0.0.0/24"),
-        Cidr.parse("192.0.2.0/24"), Cidr.parse("192.88.99.0/24"), Cidr.parse("192.168.0.0/16"),
-        Cidr.parse("198.18.0.0/15"), Cidr.parse("198.51.100.0/24"), Cidr.parse("203.0.113.0/24"),
-        Cidr.parse("224.0.0.0/4"), Cidr.parse("240.0.0.0/4"),
-    };
-    private static final AddressKind[] V4_KIND = {
-        AddressKind.UNSPECIFIED, AddressKind.PRIVATE, AddressKind.SHARED, AddressKind.LOOPBACK,
-        AddressKind.LINK_LOCAL, AddressKind.PRIVATE, AddressKind.PROTOCOL,
-        AddressKind.DOCUMENTATION, AddressKind.TRANSITION, AddressKind.PRIVATE,
-        AddressKind.BENCHMARKING, AddressKind.DOCUMENTATION, AddressKind.DOCUMENTATION,
-        AddressKind.MULTICAST, AddressKind.RESERVED,
+    /** A special-purpose range and what it is. */
+    private record Range(Cidr cidr, AddressKind kind) {
+    }
+
+    /** IPv4 special-purpose ranges; anything else is public. */
+    private static final Range[] V4 = {
+        range("0.0.0.0/8", AddressKind.UNSPECIFIED),
+        range("10.0.0.0/8", AddressKind.PRIVATE),
+        range("100.64.0.0/10", AddressKind.SHARED),
+        range("127.0.0.0/8", AddressKind.LOOPBACK),
+        range("169.254.0.0/16", AddressKind.LINK_LOCAL),
+        range("172.16.0.0/12", AddressKind.PRIVATE),
+        range("192.0.0.0/24", AddressKind.PROTOCOL),
+        range("192.0.2.0/24", AddressKind.DOCUMENTATION),
+        range("192.88.99.0/24", AddressKind.TRANSITION),
+        range("192.168.0.0/16", AddressKind.PRIVATE),
+        range("198.18.0.0/15", AddressKind.BENCHMARKING),
+        range("198.51.100.0/24", AddressKind.DOCUMENTATION),
+        range("203.0.113.0/24", AddressKind.DOCUMENTATION),
+        range("224.0.0.0/4", AddressKind.MULTICAST),
+        range("240.0.0.0/4", AddressKind.RESERVED),
     };
 
-    /** IPv6 ranges that embed no IPv4 address; anything else is public. */
-    private static final Cidr[] V6 = {
-        Cidr.parse("100::/64"), Cidr.parse("2001::/32"), Cidr.parse("2001:2::/48"), Cidr.parse("2001:db8::/32"),
-        Cidr.parse("2001:10::/28"), Cidr.parse("2001:20::/28"), Cidr.parse("3fff::/20"), Cidr.parse("64:ff9b:1::/48"),
-        Cidr.parse("fc00::/7"), Cidr.parse("fe80::/10"), Cidr.parse("fec0::/10"), Cidr.parse("ff00::/8"),
-    };
-    private static final AddressKind[] V6_KIND = {
-        AddressKind.PROTOCOL, AddressKind.TRANSITION, AddressKind.BENCHMARKING, AddressKind.DOCUMENTATION,
-        AddressKind.PROTOCOL, AddressKind.PROTOCOL, AddressKind.DOCUMENTATION, AddressKind.TRANSITION,
-        AddressKind.PRIVATE, AddressKind.LINK_LOCAL, AddressKind.PRIVATE, AddressKind.MULTICAST,
+    /** IPv6 special-purpose ranges that embed no IPv4 address ({@code ::} and {@code ::1} apart); anything else is public. */
+    private static final Range[] V6 = {
+        range("100::/64", AddressKind.PROTOCOL),
+        range("2001::/32", AddressKind.TRANSITION),
+        range("2001:2::/48", AddressKind.BENCHMARKING),
+        range("2001:db8::/32", AddressKind.DOCUMENTATION),
+        range("2001:10::/28", AddressKind.PROTOCOL),
+        range("2001:20::/28", AddressKind.PROTOCOL),
+        range("3fff::/20", AddressKind.DOCUMENTATION),
+        range("64:ff9b:1::/48", AddressKind.TRANSITION),
+        range("fc00::/7", AddressKind.PRIVATE),
+        range("fe80::/10", AddressKind.LINK_LOCAL),
+        range("fec0::/10", AddressKind.PRIVATE),
+        range("ff00::/8", AddressKind.MULTICAST),
     };
 
     private AddressClassifier() {
@@ -62,9 +73,9 @@ public final class AddressClassifier {
         if (zeros(raw, 0, 15)) {
             return raw[15] == 0 ? AddressKind.UNSPECIFIED : AddressKind.LOOPBACK;
         }
-        for (int i = 0; i < V6.length; i++) {
-            if (V6[i].contains(raw)) {
-                return V6_KIND[i];
+        for (Range range : V6) {
+            if (range.cidr.contains(raw)) {
+                return range.kind;
             }
         }
         return AddressKind.PUBLIC;
@@ -76,9 +87,9 @@ public final class AddressClassifier {
 
     /** The kind of an IPv4 address given as an int, first octet highest. */
     public static AddressKind classifyIpv4(int address) {
-        for (int i = 0; i < V4.length; i++) {
-            if (V4[i].containsIpv4(address)) {
-                return V4_KIND[i];
+        for (Range range : V4) {
+            if (range.cidr.containsIpv4(address)) {
+                return range.kind;
             }
         }
         return AddressKind.PUBLIC;
@@ -126,6 +137,10 @@ public final class AddressClassifier {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e); // four bytes are always an address
         }
+    }
+
+    private static Range range(String cidr, AddressKind kind) {
+        return new Range(Cidr.parse(cidr), kind);
     }
 
     /** Four bytes from {@code offset} as an int, first byte highest. */
