@@ -56,15 +56,6 @@ public final class Cidr {
         return new Cidr(address, prefix);
     }
 
-    /** The prefix {@code address/prefixLength} (the host bits of {@code address} are ignored). */
-    public static Cidr of(InetAddress address, int prefixLength) {
-        byte[] raw = address.getAddress();
-        if (prefixLength < 0 || prefixLength > raw.length * 8) {
-            throw new IllegalArgumentException("bad prefix length " + prefixLength + " for " + address);
-        }
-        return new Cidr(raw, prefixLength);
-    }
-
     public int prefixLength() {
         return prefixLength;
     }
