@@ -6,7 +6,7 @@
 #
 # Needs ~3 GB of heap for the default sizes (BENCH_HEAP to change). BENCH_JAVA_OPTS passes JVM options, e.g.
 # -Ddecode.threads=N (decode workers of the Kafka stage) or -Dkafka.compression=none (the pre-filled topic is
-# lz4-compressed by default, as in the earlier figures; signaling's producer does not compress). Prints results to stdout; copy
+# lz4-compressed by default, as signaling's producer writes it). Prints results to stdout; copy
 # them into docs/benchmarks.md (section "discovery") with the machine and the date.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"

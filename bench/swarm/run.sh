@@ -29,7 +29,7 @@ command -v ip >/dev/null || die "needs iproute2"
 [ -f "$root/testing/target/cli.classpath" ] || "$root/c2c" build
 for svc in signaling discovery relay; do
   jar="$root/$svc-service/target/quarkus-app/quarkus-run.jar"
-  if [ ! -f "$jar" ] || [ -n "$(find "$root/$svc-service/src/main" "$root/$svc-service/pom.xml" "$root/contracts/src/main" -newer "$jar" -print -quit)" ]; then
+  if [ ! -f "$jar" ] || [ -n "$(find "$root/$svc-service/src/main" "$root/$svc-service/pom.xml" "$root/contracts/src/main" "$root/net-policy/src/main" -newer "$jar" -print -quit)" ]; then
     echo "== building $svc-service (sources newer than its jar)"
     (cd "$root" && ./mvnw -B -q -ntp -DskipTests package -pl "$svc-service" -am) || die "build of $svc-service failed"
   fi

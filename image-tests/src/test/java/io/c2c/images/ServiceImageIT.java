@@ -184,6 +184,7 @@ class ServiceImageIT {
         assertTrue(files.contains("app/quarkus/quarkus-application.dat"), "Quarkus application model");
         assertTrue(files.stream().anyMatch(f -> f.matches("app/app/relay-service-.*\\.jar")), "application jar");
         assertTrue(files.stream().anyMatch(f -> f.matches("app/lib/main/io\\.c2c\\.c2c-contracts-.*\\.jar")), "contracts");
+        assertTrue(files.stream().anyMatch(f -> f.matches("app/lib/main/io\\.c2c\\.c2c-net-policy-.*\\.jar")), "net-policy");
     }
 
     private static List<String> texts(JsonNode array) {

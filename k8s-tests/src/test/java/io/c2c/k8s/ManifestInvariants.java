@@ -3,6 +3,7 @@ package io.c2c.k8s;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.c2c.net.Cidr;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -477,7 +478,10 @@ final class ManifestInvariants {
                         }
                         List<String> except = Objects.requireNonNullElse(peer.getIpBlock().getExcept(), List.<String>of());
                         for (String internal : CLUSTER_INTERNAL_CIDRS) {
-                            if (Cidr.overlaps(peer.getIpBlock().getCidr(), internal) && !Cidr.coveredBy(internal, except)) {
+                            Cidr range = Cidr.parse(internal);
+                            boolean excluded = except.stream().filter(e -> e.contains("."))
+                                    .map(Cidr::parse).anyMatch(e -> e.contains(range));
+                            if (Cidr.parse(peer.getIpBlock().getCidr()).overlaps(range) && !excluded) {
                                 violations.add(where + ": relay egress to " + peer.getIpBlock().getCidr()
                                         + " does not exclude the cluster-internal " + internal);
                             }

@@ -85,6 +85,9 @@ class LocalRunCommandIT {
 
         List<Long> pids = recordedPids();
         assertEquals(6, pids.size(), "pid files for redis, kafka, origin and three services: " + pids);
+        long relay = Long.parseLong(Files.readAllLines(state.resolve("run/relay.pid")).get(0).trim());
+        List<String> relayArgs = List.of(ProcessHandle.of(relay).orElseThrow().info().arguments().orElseThrow());
+        assertTrue(relayArgs.contains("-XX:-UsePerfData"), "the relay runs with the production JVM flags: " + relayArgs);
         pids.forEach(pid -> assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid));
 
         Result again = run(List.of("./c2c", "up"), null);

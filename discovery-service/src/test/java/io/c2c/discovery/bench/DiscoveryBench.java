@@ -198,7 +198,7 @@ public final class DiscoveryBench {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         int peerCount = Math.max(1, events / 5);
-        // lz4 as in the earlier figures; -Dkafka.compression=none writes the topic the way signaling does today.
+        // lz4 as signaling's producer writes peer-events; -Dkafka.compression=none for an uncompressed topic.
         String compression = System.getProperty("kafka.compression", "lz4");
         long s = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(

@@ -1,5 +1,6 @@
 package io.c2c.relay.allocation;
 
+import io.c2c.net.TokenBucket;
 import io.netty.channel.Channel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,6 +34,10 @@ public final class Allocation {
      * channel at a time, so this saves the map look-up, and the boxing of the channel number, per packet.
      */
     private volatile ChannelBinding recentChannel;
+    /**
+     * Bandwidth caps per direction, one-second burst; null when unlimited. Only the client's event loop
+     * touches them (its relay socket is bound on that loop too), so they take no lock.
+     */
     private final TokenBucket toPeerBudget;
     private final TokenBucket toClientBudget;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -55,8 +60,8 @@ public final class Allocation {
         this.expiresAt = expiresAt;
         long now = System.nanoTime();
         this.unlimited = bandwidth <= 0;
-        this.toPeerBudget = new TokenBucket(bandwidth, now);
-        this.toClientBudget = new TokenBucket(bandwidth, now);
+        this.toPeerBudget = unlimited ? null : new TokenBucket(bandwidth, bandwidth, now);
+        this.toClientBudget = unlimited ? null : new TokenBucket(bandwidth, bandwidth, now);
     }
 
     public FiveTuple fiveTuple() {

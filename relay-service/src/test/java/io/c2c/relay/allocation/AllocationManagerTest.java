@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import org.junit.jupiter.api.Test;
 
-/** Quota bookkeeping, the bandwidth bucket, and the relay port pool on loopback. */
+/** Quota bookkeeping, the bandwidth cap, and the relay port pool on loopback. */
 class AllocationManagerTest {
 
     private final AllocationManager manager = new AllocationManager(2, 3, 4,
@@ -33,15 +34,29 @@ class AllocationManagerTest {
         assertTrue(manager.isDraining());
     }
 
+    /** The bucket's arithmetic is tested in net-policy; this is the relay's use of it. */
     @Test
-    void tokenBucketCapsBytesPerSecond() {
-        TokenBucket bucket = new TokenBucket(1000, 0);
-        assertTrue(bucket.tryTake(600, 0));
-        assertTrue(bucket.tryTake(400, 0));
-        assertFalse(bucket.tryTake(1, 0));
-        assertTrue(bucket.tryTake(500, 500_000_000L), "half a second refills half");
-        assertFalse(bucket.tryTake(100, 500_000_000L));
-        assertTrue(new TokenBucket(0, 0).tryTake(Integer.MAX_VALUE, 0), "0 = unlimited");
+    void bandwidthCapIsPerDirectionWithAOneSecondBurstAndZeroIsUnlimited() {
+        Allocation capped = allocation(1000);
+        long start = System.nanoTime();
+        assertTrue(capped.allowToPeer(600));
+        assertTrue(capped.allowToPeer(400));
+        boolean spent = !capped.allowToPeer(1000);
+        // The budget refills at 1000 B/s: only a stall of a whole second between the calls could refill it.
+        assertTrue(spent || System.nanoTime() - start >= 1_000_000_000L, "the second's budget is spent");
+        assertTrue(capped.allowToClient(1000), "the other direction has its own budget");
+        assertFalse(capped.allowToClient(1001), "never more than one second's worth at once");
+        Allocation unlimited = allocation(0);
+        for (int i = 0; i < 1000; i++) {
+            assertTrue(unlimited.allowToPeer(65_535) && unlimited.allowToClient(65_535), "0 = unlimited");
+        }
+    }
+
+    private static Allocation allocation(long bandwidth) {
+        FiveTuple tuple = new FiveTuple(Transport.UDP, new InetSocketAddress("127.0.0.1", 5000),
+                new InetSocketAddress("127.0.0.1", 3478));
+        return new Allocation(tuple, null, "u", "s", new byte[16], new InetSocketAddress("127.0.0.1", 42001),
+                null, Long.MAX_VALUE, bandwidth);
     }
 
     /** Binds real loopback sockets on a private event loop, as the server does on a client's loop. */

@@ -2,6 +2,7 @@ package io.c2c.signaling.session;
 
 import io.c2c.contracts.event.Coordinate;
 import io.c2c.contracts.event.NetworkPosition;
+import io.c2c.net.TokenBucket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;

@@ -1,13 +1,13 @@
 package io.c2c.signaling.websocket;
 
 import io.c2c.contracts.event.PeerReported;
+import io.c2c.net.TokenBucket;
 import io.c2c.signaling.event.PeerEventBuffer;
 import io.c2c.signaling.protocol.ErrorCode;
 import io.c2c.signaling.protocol.ProtocolException;
 import io.c2c.signaling.protocol.in.Report;
 import io.c2c.signaling.routing.RedisKeys;
 import io.c2c.signaling.session.PeerSession;
-import io.c2c.signaling.session.TokenBucket;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;

@@ -1,5 +1,6 @@
 package io.c2c.signaling.websocket;
 
+import io.c2c.net.TokenBucket;
 import io.c2c.signaling.client.DiscoveryClient;
 import io.c2c.signaling.config.SignalingConfig;
 import io.c2c.signaling.metrics.SignalingMetrics;
@@ -30,7 +31,6 @@ import io.c2c.signaling.session.NetworkPositions;
 import io.c2c.signaling.session.PeerSession;
 import io.c2c.signaling.session.RoomService;
 import io.c2c.signaling.session.SessionService;
-import io.c2c.signaling.session.TokenBucket;
 import io.c2c.signaling.stats.service.SiteStatsService;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;

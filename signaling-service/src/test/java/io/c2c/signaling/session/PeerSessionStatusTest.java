@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.c2c.contracts.event.Coordinate;
 import io.c2c.contracts.event.NetworkPosition;
+import io.c2c.net.TokenBucket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

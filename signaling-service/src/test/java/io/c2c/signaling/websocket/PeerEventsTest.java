@@ -16,11 +16,18 @@ import io.c2c.signaling.support.WsClient;
 import io.c2c.testing.TestInfrastructure;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
 import java.net.URL;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -96,5 +103,64 @@ class PeerEventsTest {
             // published when taken, not at the next 2 s heartbeat tick
             assertTrue(stop.occurredAt() - stoppedAt < 1000, "published " + (stop.occurredAt() - stoppedAt) + " ms later");
         }
+    }
+
+    /**
+     * peer-events leave lz4-compressed, and the broker stores them so (so this is what discovery reads): every record
+     * batch appended to the topic's log segments during the test carries codec 3 (lz4) in its attributes.
+     */
+    @Test
+    void peerEventsAreStoredLz4Compressed() throws Exception {
+        Map<Path, Long> before = segmentSizes();
+        try (WsClient a = WsClient.hello(WsClient.endpoint(base.getPort()), "http://demo.test", "demo")) {
+            String peer = a.peerId;
+            a.send("{\"type\":\"have\",\"assets\":[\"" + "3".repeat(64) + "\"]}");
+            assertFalse(PeerEvents.await(TestInfrastructure.kafka().bootstrapServers(),
+                    e -> e.peerId().equals(peer) && e instanceof AssetsAnnounced, 1, Duration.ofSeconds(20)).isEmpty());
+        }
+        List<Integer> codecs = new ArrayList<>();
+        for (Path segment : segmentSizes().keySet()) {
+            codecs.addAll(batchCodecs(segment, before.getOrDefault(segment, 0L)));
+        }
+        assertFalse(codecs.isEmpty(), "no batch appended to peer-events");
+        assertEquals(List.of(3), codecs.stream().distinct().toList(), "codecs of the batches appended: " + codecs);
+    }
+
+    /** The peer-events log segments of the test broker and their sizes now. */
+    private static Map<Path, Long> segmentSizes() throws IOException {
+        Map<Path, Long> sizes = new HashMap<>();
+        try (Stream<Path> files = Files.walk(TestInfrastructure.root().resolve("kafka/data"))) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (file.getParent().getFileName().toString().startsWith("peer-events-")
+                        && file.getFileName().toString().endsWith(".log")) {
+                    sizes.put(file, Files.size(file));
+                }
+            }
+        }
+        return sizes;
+    }
+
+    /**
+     * The compression codec (attributes &amp; 7) of each whole record batch that starts at or after {@code from}, read
+     * from the segment's start per the record batch format (KIP-98): base offset (8), length (4), leader epoch (4),
+     * magic (1), CRC (4), attributes (2).
+     */
+    private static List<Integer> batchCodecs(Path segment, long from) throws IOException {
+        byte[] log = Files.readAllBytes(segment);
+        ByteBuffer buffer = ByteBuffer.wrap(log);
+        List<Integer> codecs = new ArrayList<>();
+        long position = 0;
+        while (position + 23 <= log.length) {
+            int length = buffer.getInt((int) position + 8);
+            if (length <= 0 || position + 12 + length > log.length) {
+                break; // the tail being written
+            }
+            assertEquals(2, buffer.get((int) position + 16), "record batch magic");
+            if (position >= from) {
+                codecs.add(buffer.getShort((int) position + 21) & 7);
+            }
+            position += 12 + length;
+        }
+        return codecs;
     }
 }

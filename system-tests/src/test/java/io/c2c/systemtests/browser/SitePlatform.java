@@ -152,7 +152,11 @@ final class SitePlatform {
                 Map.of("quarkus.redis.hosts", redis, "c2c.relay.listen-port", Integer.toString(turnPort),
                         "c2c.relay.public-address", "127.0.0.1", "c2c.relay.relay.allowed-peers", "127.0.0.1/32",
                         "c2c.relay.relay.min-port", Integer.toString(minRelayPort),
-                        "c2c.relay.relay.max-port", Integer.toString(minRelayPort + 199)), dir, START));
+                        "c2c.relay.relay.max-port", Integer.toString(minRelayPort + 199),
+                        // A killed browser never releases its TURN allocation, so the production drain (60 s) would
+                        // hold the stop at the JVM's exit past Surefire's 30 s, which then halts the fork and leaves
+                        // this relay and discovery running. Draining is tested in relay-service.
+                        "c2c.relay.drain-timeout", "0s"), dir, START));
         Map<String, String> signalingProperties = new LinkedHashMap<>();
         signalingProperties.put("quarkus.redis.hosts", redis);
         signalingProperties.put("kafka.bootstrap.servers", kafka);
@@ -185,7 +189,13 @@ final class SitePlatform {
         apiKey = owner.path("apiKey").asText();
     }
 
+    /** At the JVM's exit: every service gets its SIGTERM first, so one slow to stop cannot leave another running. */
     private void stop() {
+        for (PackagedService service : new PackagedService[] {relayOnlySignaling, signaling, relay, discovery}) {
+            if (service != null) {
+                service.terminate();
+            }
+        }
         for (AutoCloseable closeable : new AutoCloseable[] {relayOnlySignaling, signaling, relay, discovery, dns, origin}) {
             try {
                 if (closeable != null) {

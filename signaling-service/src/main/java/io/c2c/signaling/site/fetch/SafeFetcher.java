@@ -1,5 +1,6 @@
 package io.c2c.signaling.site.fetch;
 
+import io.c2c.net.AddressPolicy;
 import io.c2c.signaling.site.config.SitesConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -28,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The platform's only way to fetch from an origin: resolves the host itself, refuses addresses the
- * {@link AddressPolicy} blocks, then connects to exactly the checked address (so a DNS answer cannot change
+ * {@link AddressPolicy} blocks (the platform's one deny list, with {@code fetch.allowed-private-cidrs} as the
+ * allow-list), then connects to exactly the checked address (so a DNS answer cannot change
  * between the check and the connection), bounds time and body size, and follows redirects by hand: only
  * http(s), only to the same host, never in a loop, at most {@code maxRedirects}.
  */
