@@ -269,3 +269,103 @@ test('of the holders discovery names, the agent connects to a random few (connec
   assert.notEqual(picks[0], picks[1], 'different random draws pick different holders');
   assert.notEqual(picks[0], named.slice(0, 4).join(), 'not simply the first four');
 });
+
+/**
+ * A peer connection that behaves like werift where it matters here: its candidates are found during
+ * setLocalDescription, before that resolves; and like a browser, addIceCandidate without a remote description fails.
+ */
+class EagerPeerConnection {
+  constructor() {
+    this.added = [];
+    this.remoteDescription = null;
+  }
+
+  createDataChannel() { return { addEventListener() {}, close() {} }; }
+
+  async createOffer() { return { type: 'offer', sdp: 'v=0 offer' }; }
+
+  async createAnswer() { return { type: 'answer', sdp: 'v=0 answer' }; }
+
+  async setLocalDescription(description) {
+    this.localDescription = description;
+    for (const port of [5000, 5001]) {
+      const candidate = { candidate: `candidate:1 1 udp 2116026367 127.0.0.1 ${port} typ host`, sdpMid: '0', sdpMLineIndex: 0 };
+      this.onicecandidate?.({ candidate: { toJSON: () => candidate } });
+    }
+  }
+
+  async setRemoteDescription(description) {
+    await settle();
+    this.remoteDescription = description;
+  }
+
+  async addIceCandidate(candidate) {
+    if (!this.remoteDescription) throw new DOMException('The remote description was null', 'InvalidStateError');
+    this.added.push(candidate.candidate);
+  }
+
+  close() { this.closed = true; }
+}
+
+const remoteCandidate = (port) => ({ candidate: `candidate:2 1 udp 2116026367 127.0.0.1 ${port} typ host`, sdpMid: '0', sdpMLineIndex: 0 });
+
+test('candidates found before our offer went out follow it; the peer\'s candidates that come before its answer are added after it', async () => {
+  const { FakeSocket, sent } = scriptedServer();
+  const { agent } = agentWith([{ path: '/x.bin', bytes: randomBytes(10, 3) }], FakeSocket, undefined, { RTCPeerConnectionImpl: EagerPeerConnection });
+  await agent.start();
+  const peer = 'e'.repeat(32);
+  agent.connect(peer).catch(() => {});
+  await settle();
+  const toPeer = sent.filter((m) => m.type === 'signal' && m.to === peer);
+  assert.deepEqual(toPeer.map((m) => m.kind), ['offer', 'candidate', 'candidate'], 'the offer first: without it the peer cannot add them');
+  assert.match(toPeer[1].payload.candidate, / 5000 typ host/);
+
+  const { pc } = agent.peers.get(peer);
+  await agent.onSignalingMessage({ type: 'signal', from: peer, kind: 'candidate', payload: remoteCandidate(6000) });
+  assert.deepEqual(pc.added, [], 'no answer yet: kept, not added (it would fail)');
+  await agent.onSignalingMessage({ type: 'signal', from: peer, kind: 'answer', payload: { type: 'answer', sdp: 'v=0 answer' } });
+  await agent.onSignalingMessage({ type: 'signal', from: peer, kind: 'candidate', payload: remoteCandidate(6001) });
+  assert.equal(pc.added.length, 2);
+  assert.match(pc.added[0], / 6000 typ host/);
+  assert.match(pc.added[1], / 6001 typ host/);
+  assert.equal(agent.snapshot().failures['bad-candidate'], undefined);
+
+  // a candidate the connection refuses still counts
+  pc.addIceCandidate = async () => { throw new DOMException('bad', 'OperationError'); };
+  await agent.onSignalingMessage({ type: 'signal', from: peer, kind: 'candidate', payload: remoteCandidate(6002) });
+  assert.equal(agent.snapshot().failures['bad-candidate'], 1);
+  agent.closePeer(peer, 'bye');
+});
+
+test('candidates that come before the peer\'s offer are kept (bounded) and added once the offer is in; our answer goes before our candidates', async () => {
+  const { FakeSocket, sent } = scriptedServer();
+  const { agent } = agentWith([{ path: '/x.bin', bytes: randomBytes(10, 3) }], FakeSocket, undefined, { RTCPeerConnectionImpl: EagerPeerConnection });
+  let now = 50_000;
+  agent.clock = { now: () => now, setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h) };
+  await agent.start();
+  const offerer = 'f'.repeat(32);
+  for (let port = 7000; port < 7040; port++) await agent.onSignalingMessage({ type: 'signal', from: offerer, kind: 'candidate', payload: remoteCandidate(port) });
+  await agent.onSignalingMessage({ type: 'signal', from: offerer, kind: 'offer', payload: { type: 'offer', sdp: 'v=0 offer' } });
+  const { pc } = agent.peers.get(offerer);
+  assert.equal(pc.added.length, 32, 'at most 32 kept per peer');
+  assert.match(pc.added[0], / 7000 typ host/);
+  const toOfferer = sent.filter((m) => m.type === 'signal' && m.to === offerer).map((m) => m.kind);
+  assert.deepEqual(toOfferer, ['answer', 'candidate', 'candidate']);
+  assert.equal(agent.snapshot().failures['bad-candidate'], undefined);
+  agent.closePeer(offerer, 'bye');
+
+  // at most 16 peers' early candidates are kept, the oldest forgotten first
+  for (let i = 0; i < 20; i++) await agent.onSignalingMessage({ type: 'signal', from: `q${i}`.padEnd(32, 'q'), kind: 'candidate', payload: remoteCandidate(8000 + i) });
+  assert.equal(agent.earlyCandidates.size, 16);
+  assert.ok(!agent.earlyCandidates.has('q0'.padEnd(32, 'q')));
+  // candidates older than the connect timeout belong to an attempt given up on: not added to a new connection
+  now += agent.options.connectTimeoutMs + 1;
+  const stale = 'q19'.padEnd(32, 'q');
+  await agent.onSignalingMessage({ type: 'signal', from: stale, kind: 'offer', payload: { type: 'offer', sdp: 'v=0 offer' } });
+  assert.deepEqual(agent.peers.get(stale).pc.added, []);
+  assert.ok(!agent.earlyCandidates.has(stale));
+  // a banned peer's candidates are not kept
+  agent.reportPeer('r'.repeat(32), 'chunk-hash');
+  await agent.onSignalingMessage({ type: 'signal', from: 'r'.repeat(32), kind: 'candidate', payload: remoteCandidate(9000) });
+  assert.ok(!agent.earlyCandidates.has('r'.repeat(32)));
+});
