@@ -369,3 +369,75 @@ test('candidates that come before the peer\'s offer are kept (bounded) and added
   await agent.onSignalingMessage({ type: 'signal', from: 'r'.repeat(32), kind: 'candidate', payload: remoteCandidate(9000) });
   assert.ok(!agent.earlyCandidates.has('r'.repeat(32)));
 });
+
+test('a file asked for while connections to its holders are still opening waits for the first to open (within connectWaitMs), not for the origin', async () => {
+  const named = ['h1', 'h2', 'h3', 'h4'].map((id) => id.padEnd(32, 'x'));
+  class NamingSocket {
+    constructor() {
+      this.readyState = 0;
+      setImmediate(() => { this.readyState = 1; this.onopen?.(); });
+    }
+
+    send(text) {
+      const m = JSON.parse(text);
+      const answer = m.type === 'hello'
+        ? { type: 'welcome', re: m.id, peerId: 'a'.repeat(32), resumeToken: 'b'.repeat(32), heartbeatIntervalMs: 0, iceServers: [] }
+        : m.type === 'find' ? { type: 'found', re: m.id, asset: m.asset, stale: false, peers: named.map((peerId) => ({ peerId })) } : null;
+      if (answer) setImmediate(() => this.onmessage?.({ data: JSON.stringify(answer) }));
+    }
+
+    close() { this.readyState = 3; }
+  }
+  const channels = new Map();
+  class OpenablePeerConnection {
+    createDataChannel() {
+      const listeners = {};
+      const dc = {
+        listeners, send() {}, close() {}, bufferedAmount: 0,
+        addEventListener(type, fn) { (listeners[type] ??= []).push(fn); },
+        fire(type) { for (const fn of listeners[type] ?? []) fn({}); },
+      };
+      this.dc = dc;
+      return dc;
+    }
+
+    async createOffer() { return { type: 'offer', sdp: 'v=0' }; }
+
+    async setLocalDescription() {}
+
+    async getStats() { return new Map(); }
+
+    close() {}
+  }
+  const files = [{ path: '/a.bin', bytes: randomBytes(10, 3) }, { path: '/b.bin', bytes: randomBytes(10, 4) }];
+  const { agent, files: [a, b] } = agentWith(files, NamingSocket, undefined,
+    { RTCPeerConnectionImpl: OpenablePeerConnection, agent: { maxPeers: 4, connectFanout: 4, connectWaitMs: 400 } });
+  await agent.start();
+  for (const id of named) channels.set(id, null);
+
+  const forA = agent.peersFor(a);
+  await settle();
+  assert.equal(agent.peers.size, 4, 'the first file opened the whole pool');
+  let bDone = false;
+  const forB = agent.peersFor(b).then((links) => { bDone = true; return links; });
+  await settle();
+  assert.equal(bDone, false, 'the second file waits for the connections on the way instead of taking the origin');
+  const first = agent.peers.get(named[2]);
+  first.pc.dc.fire('open');
+  const [linksA, linksB] = await Promise.all([forA, forB]);
+  assert.deepEqual(linksA.map((l) => l.id), [named[2]]);
+  assert.deepEqual(linksB.map((l) => l.id), [named[2]], 'both files get the holder whose connection opened first');
+
+  // none opens: the wait ends at connectWaitMs with no link, and the origin serves
+  for (const id of [...agent.peers.keys()]) agent.closePeer(id, 'bye');
+  const started = Date.now();
+  assert.deepEqual(await agent.peersFor(a), []);
+  const waitedMs = Date.now() - started;
+  assert.ok(waitedMs >= 350 && waitedMs < 3000, `waited ${waitedMs} ms`);
+  let secondDone = false;
+  const second = agent.peersFor(b).then((links) => { secondDone = true; return links; });
+  await settle();
+  assert.equal(secondDone, false);
+  assert.deepEqual(await second, []);
+  for (const id of [...agent.peers.keys()]) agent.closePeer(id, 'bye');
+});

@@ -335,7 +335,12 @@ export class PeerAgent {
     }
     const opening = candidates.slice(0, Math.max(0, Math.min(this.options.connectFanout, this.options.maxPeers - this.peers.size)))
       .map((id) => this.connect(id));
-    if (opening.length) await Promise.race([Promise.any(opening).catch(() => {}), wait]);
+    // Connections to holders of this file may already be on the way (a concurrent request for another file opened
+    // them, or they offered): wait for those too. Without this, while the first connections of a page were still
+    // opening, every further file found the pool full and went to the origin at once.
+    const pending = [...this.peers.values()].filter((p) => !p.ready && p.opened && known.has(p.peerId)).map((p) => p.opened);
+    const waitingFor = [...opening, ...pending];
+    if (waitingFor.length) await Promise.race([Promise.any(waitingFor).catch(() => {}), wait]);
     return holding();
   }
 
