@@ -96,6 +96,12 @@ async function startWorkers(t0, hashes) {
         w.waiting.set('stop', (report) => { clearTimeout(timer); resolve(report ?? null); });
         if (w.child.connected) w.child.send({ cmd: 'stop' }); else resolve(null);
       })));
+      // they exit by themselves right after (and only then write a --cpu-prof profile); stragglers are ended
+      await Promise.all(workers.map((w) => new Promise((resolve) => {
+        if (w.child.exitCode !== null) { resolve(); return; }
+        const timer = setTimeout(resolve, 5000);
+        w.child.once('exit', () => { clearTimeout(timer); resolve(); });
+      })));
       for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGTERM');
       return reports;
     },
