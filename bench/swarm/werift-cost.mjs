@@ -3,7 +3,7 @@
 // (signaling in memory), then (1) the handshake (ICE, DTLS, SCTP, data channel), (2) an idle period with every
 // connection open, (3) a transfer of M MiB per pair in messages of the given size. Prints CPU per handshake,
 // per idle connection-second and per MiB, and what crossed the wire (UDP datagrams by kind) and the timers
-// werift keeps. Run inside a loopback-only network namespace (bench/swarm/werift-cost.sh does), e.g.
+// werift keeps. Run inside a loopback-only network namespace (bench/swarm/werift-cost.sh makes one), e.g.
 //
 //   node werift-cost.mjs --pairs 20 --idle-s 10 --mib 4 --message 65518
 //   node --cpu-prof --cpu-prof-dir /tmp/prof werift-cost.mjs ...        (where the CPU goes)
