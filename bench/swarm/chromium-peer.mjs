@@ -11,6 +11,25 @@ import WebSocket from 'ws';
 
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/lib/chromium/chromium';
 
+/**
+ * Injected before the shell's own scripts: records every addIceCandidate the page's agent makes that fails (the
+ * agent counts these as `bad-candidate`), with the error, the candidate and the connection's state at that moment.
+ * Diagnostics only: the call and its outcome are unchanged.
+ */
+const CANDIDATE_PROBE = `(() => {
+  const add = RTCPeerConnection.prototype.addIceCandidate;
+  const log = globalThis.__c2cCandidateLog = { ok: 0, failed: [] };
+  RTCPeerConnection.prototype.addIceCandidate = function addIceCandidate(candidate, ...rest) {
+    const pc = this;
+    const before = { signalingState: pc.signalingState, hasRemote: !!pc.remoteDescription, connectionState: pc.connectionState };
+    return add.call(pc, candidate, ...rest).then((v) => { log.ok++; return v; }, (err) => {
+      if (log.failed.length < 50) log.failed.push({ error: err.name + ': ' + err.message, candidate: candidate && candidate.candidate,
+        sdpMid: candidate && candidate.sdpMid, before, after: { signalingState: pc.signalingState, connectionState: pc.connectionState } });
+      throw err;
+    });
+  };
+})()`;
+
 /** Runs in the shell page: waits for the agent, loads every file through it, returns figures and hashes. */
 const PAGE_LOAD = `(async () => {
   const t0 = performance.now();
@@ -39,7 +58,7 @@ const PAGE_LOAD = `(async () => {
   const s = agent.snapshot();
   return { ttfbMs, fullMs: performance.now(), shellReadyMs, startMs: t0, hashes, sources, failed,
     bytesFromPeers: s.bytesFromPeers, bytesFromOrigin: s.bytesFromOrigin, badChunksRejected: s.failures['bad-chunk'] || 0,
-    failures: s.failures, connectionsByType: s.connectionsByType, peersConnected: s.peersConnected };
+    failures: s.failures, connectionsByType: s.connectionsByType, peersConnected: s.peersConnected, candidates: globalThis.__c2cCandidateLog };
 })()`;
 
 /** Starts one Chromium, opens `url`, runs the page load; resolves with the figures (times since navigation start). */
@@ -83,6 +102,7 @@ export async function chromiumVisitor(url, { timeoutMs = 120000 } = {}) {
     const { targetId } = await call('Target.createTarget', { url: 'about:blank' });
     const { sessionId } = await call('Target.attachToTarget', { targetId, flatten: true });
     await call('Page.enable', {}, sessionId);
+    await call('Page.addScriptToEvaluateOnNewDocument', { source: CANDIDATE_PROBE }, sessionId);
     await call('Page.navigate', { url }, sessionId);
     await loaded; // the shell's own document; its agent starts after the bootstrap answer
     const { result, exceptionDetails } = await call('Runtime.evaluate', { expression: PAGE_LOAD, awaitPromise: true, returnByValue: true }, sessionId);

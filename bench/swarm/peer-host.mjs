@@ -5,7 +5,9 @@
 // against the origin's own SHA-256, and stays online serving others until the run stops.
 
 import { createHash } from 'node:crypto';
+import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { MemoryCacheStorage, NodePeerConnection, webSocketFrom } from './node-browser.mjs';
 
 const AGENT_MODULE = new URL('../../signaling-service/src/main/resources/META-INF/resources/c2c/agent.js', import.meta.url);
@@ -17,6 +19,33 @@ const { PeerAgent } = await import(AGENT_MODULE.href);
 // werift's channels are EventEmitters, which warn past 10 listeners; the agent's drain waits add one 'close' listener
 // per wait (kept until the channel closes: harmless in a browser's EventTarget, noise here).
 EventEmitter.defaultMaxListeners = 1000;
+
+// Where this process's CPU goes, for the run's report: its CPU time, how late its event loop runs, the peer
+// connections its visitors opened, and the UDP datagrams they sent by kind (RFC 7983: first byte 0-3 STUN, i.e.
+// ICE checks and consent, 20-63 DTLS, i.e. handshakes and SCTP).
+const lag = monitorEventLoopDelay({ resolution: 20 });
+lag.enable();
+const wire = { connections: 0, stun: 0, dtls: 0, other: 0, bytes: 0 };
+const sendDatagram = dgram.Socket.prototype.send;
+dgram.Socket.prototype.send = function send(msg, ...rest) {
+  const first = (Array.isArray(msg) ? msg[0] : msg)?.[0] ?? -1;
+  if (first >= 0 && first <= 3) wire.stun++; else if (first >= 20 && first <= 63) wire.dtls++; else wire.other++;
+  wire.bytes += Array.isArray(msg) ? msg.reduce((n, m) => n + m.length, 0) : (msg?.length ?? 0);
+  return sendDatagram.call(this, msg, ...rest);
+};
+class CountedPeerConnection extends NodePeerConnection {
+  constructor(config) {
+    super(config);
+    wire.connections++;
+  }
+}
+function processReport() {
+  const cpu = process.cpuUsage();
+  return {
+    cpuS: (cpu.user + cpu.system) / 1e6, visitors: agents.size, ...wire,
+    loopLagMs: { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 },
+  };
+}
 
 const PAGE_CONCURRENCY = 6;
 /** visitor id → PeerAgent, kept online (serving) until stop */
@@ -50,7 +79,7 @@ async function loadWithAgent(id, liar) {
     agent: { ...(boot.agent ?? {}), ...config.agentOverrides, originBase: `${config.base}/_c2c/origin` },
     signalingUrl: `${config.wsBase}/_c2c/signal`,
     WebSocketImpl: webSocketFrom(config.base),
-    RTCPeerConnectionImpl: NodePeerConnection,
+    RTCPeerConnectionImpl: CountedPeerConnection,
   });
   agents.set(id, agent);
   await agent.start();
@@ -135,13 +164,18 @@ process.on('message', async (message) => {
     } catch (err) {
       process.send({ type: 'result', id: message.id, mode: message.mode, liar: !!message.liar, startedAt, error: String(err?.stack ?? err) });
     }
+  } else if (message.cmd === 'report') {
+    // the phase boundary: figures from here on are the peer phase's
+    const report = processReport();
+    lag.reset();
+    process.send({ type: 'report', report });
   } else if (message.cmd === 'stop') {
     for (const agent of agents.values()) {
       for (const id of [...agent.peers.keys()]) agent.closePeer(id, 'bye');
       agent.reporter?.stop?.();
       try { agent.signaling?.close?.(); } catch { /* already closed */ }
     }
-    process.send({ type: 'stopped' });
+    process.send({ type: 'stopped', report: processReport() });
     setTimeout(() => process.exit(0), 200);
   }
 });

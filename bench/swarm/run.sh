@@ -9,7 +9,9 @@
 #                                                    --waves 3,30,70 --workers 4 --svg docs/img/swarm-100.svg
 # Environment: SWARM_UPLOAD_CAP (bytes/s the owner lets each visitor upload, default 2097152),
 # SWARM_TIMEOUT (seconds for the whole run, default 1200); C2C_AGENT_* settings reach signaling's bootstrap
-# answer (e.g. C2C_AGENT_CONNECT_WAIT=1s), see docs/browser.md.
+# answer (e.g. C2C_AGENT_CONNECT_WAIT=1s), see docs/browser.md. Harness knobs (README.md): SWARM_WERIFT_MTU (SCTP
+# packet size between two werift visitors, default 16000), SWARM_UDP_RCVBUF (werift socket receive buffer, default
+# 2 MiB, 0 = kernel default), SWARM_CPU_PROF=DIR (a V8 CPU profile per worker process).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 bench="$root/bench/swarm"

@@ -7,7 +7,7 @@
 
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
 import { chromiumVisitor } from './chromium-peer.mjs';
@@ -58,12 +58,15 @@ async function originHashes() {
 async function startWorkers(t0, hashes) {
   const wsBase = o.base.replace(/^http/, 'ws');
   const workers = await Promise.all(Array.from({ length: o.workers }, () => new Promise((resolve, reject) => {
-    const child = fork(new URL('./peer-host.mjs', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // SWARM_CPU_PROF=DIR: each worker writes a V8 CPU profile there when it stops (node --cpu-prof)
+    const execArgv = process.env.SWARM_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.SWARM_CPU_PROF] : [];
+    const child = fork(new URL('./peer-host.mjs', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
     const waiting = new Map();
     child.on('message', (m) => {
       if (m.type === 'ready') resolve({ child, waiting });
       if (m.type === 'result') { waiting.get(m.id)?.(m); waiting.delete(m.id); }
-      if (m.type === 'stopped') waiting.get('stop')?.();
+      if (m.type === 'stopped') waiting.get('stop')?.(m.report);
+      if (m.type === 'report') { waiting.get('report')?.(m.report); waiting.delete('report'); }
     });
     child.on('error', reject);
     child.on('exit', (code) => { for (const done of waiting.values()) done({ error: `worker exited with ${code}` }); waiting.clear(); });
@@ -79,13 +82,28 @@ async function startWorkers(t0, hashes) {
         w.child.send({ cmd: 'load', id, mode, liar });
       });
     },
+    /** Each worker's report so far (and its event-loop lag histogram restarts). */
+    report() {
+      return Promise.all(workers.map((w) => new Promise((resolve) => {
+        w.waiting.set('report', resolve);
+        w.child.send({ cmd: 'report' });
+      })));
+    },
+    /** Stops the workers; resolves with each one's report (CPU, event-loop lag, connections, datagrams). */
     async stop() {
+      const reports = await Promise.all(workers.map((w) => new Promise((resolve) => {
+        const timer = setTimeout(() => { w.child.kill('SIGKILL'); resolve(null); }, 5000);
+        w.waiting.set('stop', (report) => { clearTimeout(timer); resolve(report ?? null); });
+        if (w.child.connected) w.child.send({ cmd: 'stop' }); else resolve(null);
+      })));
+      // they exit by themselves right after (and only then write a --cpu-prof profile); stragglers are ended
       await Promise.all(workers.map((w) => new Promise((resolve) => {
-        const timer = setTimeout(() => { w.child.kill('SIGKILL'); resolve(); }, 5000);
-        w.waiting.set('stop', () => { clearTimeout(timer); resolve(); });
-        if (w.child.connected) w.child.send({ cmd: 'stop' }); else resolve();
+        if (w.child.exitCode !== null) { resolve(); return; }
+        const timer = setTimeout(resolve, 5000);
+        w.child.once('exit', () => { clearTimeout(timer); resolve(); });
       })));
       for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGTERM');
+      return reports;
     },
   };
 }
@@ -161,6 +179,55 @@ function timeline(results, t0Offset) {
   return bins;
 }
 
+/** This network namespace's UDP counters (/proc/net/snmp): datagrams dropped for a full receive buffer show up here. */
+function udpCounters() {
+  try {
+    const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+    const [names, values] = lines.map((l) => l.split(/\s+/).slice(1));
+    return Object.fromEntries(names.map((n, i) => [n, Number(values[i])]));
+  } catch {
+    return {};
+  }
+}
+
+/** CPU seconds so far of each platform process `./c2c up` started (its pid files in $C2C_STATE_DIR/run). */
+function platformCpu() {
+  const dir = process.env.C2C_STATE_DIR ? `${process.env.C2C_STATE_DIR}/run` : null;
+  const cpu = {};
+  if (!dir) return cpu;
+  let names = [];
+  try {
+    names = readdirSync(dir).filter((f) => f.endsWith('.pid'));
+  } catch {
+    return cpu;
+  }
+  for (const f of names) {
+    try {
+      const pid = readFileSync(`${dir}/${f}`, 'utf8').trim().split('\n')[0];
+      // fields after the command name: utime and stime are the 12th and 13th (clock ticks, 100 per second)
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      cpu[f.replace(/\.pid$/, '')] = (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // not running
+    }
+  }
+  return cpu;
+}
+
+/** CPU and wire figures of the workers during the peer phase (end minus start), summed, with the worst event-loop lag. */
+function workerFigures(before, after) {
+  const sum = { cpuS: 0, connections: 0, stun: 0, dtls: 0, bytes: 0, loopLagMsP99Max: 0, loopLagMsMax: 0 };
+  after.forEach((a, i) => {
+    const b = before?.[i];
+    if (!a) return;
+    sum.cpuS += a.cpuS - (b?.cpuS ?? 0);
+    for (const k of ['connections', 'stun', 'dtls', 'bytes']) sum[k] += a[k] - (b?.[k] ?? 0);
+    sum.loopLagMsP99Max = Math.max(sum.loopLagMsP99Max, a.loopLagMs.p99);
+    sum.loopLagMsMax = Math.max(sum.loopLagMsMax, a.loopLagMs.max);
+  });
+  return sum;
+}
+
 const ms = (v) => (Number.isFinite(v) ? `${Math.round(v)}` : '–');
 
 async function main() {
@@ -174,6 +241,7 @@ async function main() {
   let baseline = { results: [], marks: [] };
   let swarm;
   let p2pStart;
+  let workersBefore; let workersAfter; let udpBefore; let cpuWall; let platformBefore;
   try {
     if (o.baseline) {
       console.log('origin-only baseline (plain fetch through the origin proxy):');
@@ -181,11 +249,23 @@ async function main() {
       await sleep(o.gapMs);
     }
     console.log('peer agents (werift WebRTC):');
+    workersBefore = await pool.report();
+    udpBefore = udpCounters();
+    platformBefore = platformCpu();
+    cpuWall = Date.now();
     p2pStart = Date.now() - t0;
     swarm = await phase('p2p', pool, t0);
   } finally {
-    await pool.stop();
+    cpuWall = (Date.now() - (cpuWall ?? Date.now())) / 1000;
+    workersAfter = await pool.stop();
   }
+  const udpAfter = udpCounters();
+  const platformAfter = platformCpu();
+  const cost = {
+    wallS: cpuWall, workers: workerFigures(workersBefore, workersAfter),
+    udp: Object.fromEntries(Object.keys(udpAfter).map((k) => [k, udpAfter[k] - (udpBefore?.[k] ?? 0)])),
+    platformCpuS: Object.fromEntries(Object.keys(platformAfter).map((k) => [k, Number((platformAfter[k] - (platformBefore?.[k] ?? 0)).toFixed(1))])),
+  };
   const loadEnd = loadavg();
 
   const chromium = swarm.results.filter((r) => r.mode === 'chromium').map((r) => {
@@ -207,7 +287,7 @@ async function main() {
     binMs: o.binMs,
     timeline: timeline(swarm.results, p2pStart),
     waveMarks: swarm.marks.map((m) => ({ ...m, t: m.t - p2pStart / 1000 })),
-    chromium,
+    chromium, cost,
     visitors: swarm.results.concat(baseline.results).map(({ samples, ...rest }) => rest),
   };
   result.subtitle = `${result.date.slice(0, 16)}Z · ${machine.cores} cores (shared, load avg ${machine.loadavgAtStart[0]} → ${loadEnd[0]}) · site ${site.files} files, ${(site.bytes / 1048576).toFixed(1)} MiB · `
@@ -227,10 +307,20 @@ async function main() {
   for (const c of chromium) {
     console.log(c.error ? `chromium ${c.id}: error ${c.error}` : `chromium ${c.id}: ${(100 * c.bytesFromPeers / Math.max(1, c.bytesFromPeers + c.bytesFromOrigin)).toFixed(1)}% from peers, `
       + `first file ${ms(c.ttfbMs)} ms, full page ${ms(c.fullMs)} ms after navigation, ${c.filesVerified} files verified with Web Crypto, corrupted ${c.corruptedFiles.length}, `
-      + `connections ${JSON.stringify(c.connectionsByType)}, failures ${JSON.stringify(c.failures)}`);
+      + `connections ${JSON.stringify(c.connectionsByType)}, failures ${JSON.stringify(c.failures)}; addIceCandidate ok ${c.candidates?.ok}, failed `
+      + `${JSON.stringify(c.candidates?.failed?.slice(0, 4))}`);
   }
   const errors = swarm.results.concat(baseline.results).filter((r) => r.error);
   for (const e of errors.slice(0, 5)) console.log(`error ${e.id}: ${e.error.split('\n')[0]}`);
+  const wk = cost.workers;
+  console.log(`\nwhere the CPU went in the peer phase (${cost.wallS.toFixed(0)} s): worker processes ${wk.cpuS.toFixed(1)} CPU-s `
+    + `(${(wk.cpuS / cost.wallS).toFixed(2)} cores), event-loop lag p99 up to ${wk.loopLagMsP99Max.toFixed(0)} ms (max ${wk.loopLagMsMax.toFixed(0)} ms); `
+    + `${wk.connections} peer connections opened; datagrams sent: ${wk.stun} STUN, ${wk.dtls} DTLS (${(wk.bytes / 1048576).toFixed(0)} MiB); `
+    + `UDP receive-buffer drops ${cost.udp.RcvbufErrors ?? '?'} (in errors ${cost.udp.InErrors ?? '?'}); platform processes (CPU-s) ${JSON.stringify(cost.platformCpuS)}`);
+  const failures = {};
+  for (const r of swarm.results.filter((x) => !x.error)) for (const [k, v] of Object.entries(r.failures ?? {})) failures[k] = (failures[k] ?? 0) + v;
+  result.failures = failures;
+  console.log(`agent counters summed: ${JSON.stringify(Object.fromEntries(Object.entries(failures).sort((a, b) => b[1] - a[1])))}`);
   console.log(`\nload average at the end ${loadEnd.join(' ')}`);
   if (o.out) {
     mkdirSync(dirname(o.out), { recursive: true });

@@ -269,3 +269,175 @@ test('of the holders discovery names, the agent connects to a random few (connec
   assert.notEqual(picks[0], picks[1], 'different random draws pick different holders');
   assert.notEqual(picks[0], named.slice(0, 4).join(), 'not simply the first four');
 });
+
+/**
+ * A peer connection that behaves like werift where it matters here: its candidates are found during
+ * setLocalDescription, before that resolves; and like a browser, addIceCandidate without a remote description fails.
+ */
+class EagerPeerConnection {
+  constructor() {
+    this.added = [];
+    this.remoteDescription = null;
+  }
+
+  createDataChannel() { return { addEventListener() {}, close() {} }; }
+
+  async createOffer() { return { type: 'offer', sdp: 'v=0 offer' }; }
+
+  async createAnswer() { return { type: 'answer', sdp: 'v=0 answer' }; }
+
+  async setLocalDescription(description) {
+    this.localDescription = description;
+    for (const port of [5000, 5001]) {
+      const candidate = { candidate: `candidate:1 1 udp 2116026367 127.0.0.1 ${port} typ host`, sdpMid: '0', sdpMLineIndex: 0 };
+      this.onicecandidate?.({ candidate: { toJSON: () => candidate } });
+    }
+  }
+
+  async setRemoteDescription(description) {
+    await settle();
+    this.remoteDescription = description;
+  }
+
+  async addIceCandidate(candidate) {
+    if (!this.remoteDescription) throw new DOMException('The remote description was null', 'InvalidStateError');
+    this.added.push(candidate.candidate);
+  }
+
+  close() { this.closed = true; }
+}
+
+const remoteCandidate = (port) => ({ candidate: `candidate:2 1 udp 2116026367 127.0.0.1 ${port} typ host`, sdpMid: '0', sdpMLineIndex: 0 });
+
+test('candidates found before our offer went out follow it; the peer\'s candidates that come before its answer are added after it', async () => {
+  const { FakeSocket, sent } = scriptedServer();
+  const { agent } = agentWith([{ path: '/x.bin', bytes: randomBytes(10, 3) }], FakeSocket, undefined, { RTCPeerConnectionImpl: EagerPeerConnection });
+  await agent.start();
+  const peer = 'e'.repeat(32);
+  agent.connect(peer).catch(() => {});
+  await settle();
+  const toPeer = sent.filter((m) => m.type === 'signal' && m.to === peer);
+  assert.deepEqual(toPeer.map((m) => m.kind), ['offer', 'candidate', 'candidate'], 'the offer first: without it the peer cannot add them');
+  assert.match(toPeer[1].payload.candidate, / 5000 typ host/);
+
+  const { pc } = agent.peers.get(peer);
+  await agent.onSignalingMessage({ type: 'signal', from: peer, kind: 'candidate', payload: remoteCandidate(6000) });
+  assert.deepEqual(pc.added, [], 'no answer yet: kept, not added (it would fail)');
+  await agent.onSignalingMessage({ type: 'signal', from: peer, kind: 'answer', payload: { type: 'answer', sdp: 'v=0 answer' } });
+  await agent.onSignalingMessage({ type: 'signal', from: peer, kind: 'candidate', payload: remoteCandidate(6001) });
+  assert.equal(pc.added.length, 2);
+  assert.match(pc.added[0], / 6000 typ host/);
+  assert.match(pc.added[1], / 6001 typ host/);
+  assert.equal(agent.snapshot().failures['bad-candidate'], undefined);
+
+  // a candidate the connection refuses still counts
+  pc.addIceCandidate = async () => { throw new DOMException('bad', 'OperationError'); };
+  await agent.onSignalingMessage({ type: 'signal', from: peer, kind: 'candidate', payload: remoteCandidate(6002) });
+  assert.equal(agent.snapshot().failures['bad-candidate'], 1);
+  agent.closePeer(peer, 'bye');
+});
+
+test('candidates that come before the peer\'s offer are kept (bounded) and added once the offer is in; our answer goes before our candidates', async () => {
+  const { FakeSocket, sent } = scriptedServer();
+  const { agent } = agentWith([{ path: '/x.bin', bytes: randomBytes(10, 3) }], FakeSocket, undefined, { RTCPeerConnectionImpl: EagerPeerConnection });
+  let now = 50_000;
+  agent.clock = { now: () => now, setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h) };
+  await agent.start();
+  const offerer = 'f'.repeat(32);
+  for (let port = 7000; port < 7040; port++) await agent.onSignalingMessage({ type: 'signal', from: offerer, kind: 'candidate', payload: remoteCandidate(port) });
+  await agent.onSignalingMessage({ type: 'signal', from: offerer, kind: 'offer', payload: { type: 'offer', sdp: 'v=0 offer' } });
+  const { pc } = agent.peers.get(offerer);
+  assert.equal(pc.added.length, 32, 'at most 32 kept per peer');
+  assert.match(pc.added[0], / 7000 typ host/);
+  const toOfferer = sent.filter((m) => m.type === 'signal' && m.to === offerer).map((m) => m.kind);
+  assert.deepEqual(toOfferer, ['answer', 'candidate', 'candidate']);
+  assert.equal(agent.snapshot().failures['bad-candidate'], undefined);
+  agent.closePeer(offerer, 'bye');
+
+  // at most 16 peers' early candidates are kept, the oldest forgotten first
+  for (let i = 0; i < 20; i++) await agent.onSignalingMessage({ type: 'signal', from: `q${i}`.padEnd(32, 'q'), kind: 'candidate', payload: remoteCandidate(8000 + i) });
+  assert.equal(agent.earlyCandidates.size, 16);
+  assert.ok(!agent.earlyCandidates.has('q0'.padEnd(32, 'q')));
+  // candidates older than the connect timeout belong to an attempt given up on: not added to a new connection
+  now += agent.options.connectTimeoutMs + 1;
+  const stale = 'q19'.padEnd(32, 'q');
+  await agent.onSignalingMessage({ type: 'signal', from: stale, kind: 'offer', payload: { type: 'offer', sdp: 'v=0 offer' } });
+  assert.deepEqual(agent.peers.get(stale).pc.added, []);
+  assert.ok(!agent.earlyCandidates.has(stale));
+  // a banned peer's candidates are not kept
+  agent.reportPeer('r'.repeat(32), 'chunk-hash');
+  await agent.onSignalingMessage({ type: 'signal', from: 'r'.repeat(32), kind: 'candidate', payload: remoteCandidate(9000) });
+  assert.ok(!agent.earlyCandidates.has('r'.repeat(32)));
+});
+
+test('a file asked for while connections to its holders are still opening waits for the first to open (within connectWaitMs), not for the origin', async () => {
+  const named = ['h1', 'h2', 'h3', 'h4'].map((id) => id.padEnd(32, 'x'));
+  class NamingSocket {
+    constructor() {
+      this.readyState = 0;
+      setImmediate(() => { this.readyState = 1; this.onopen?.(); });
+    }
+
+    send(text) {
+      const m = JSON.parse(text);
+      const answer = m.type === 'hello'
+        ? { type: 'welcome', re: m.id, peerId: 'a'.repeat(32), resumeToken: 'b'.repeat(32), heartbeatIntervalMs: 0, iceServers: [] }
+        : m.type === 'find' ? { type: 'found', re: m.id, asset: m.asset, stale: false, peers: named.map((peerId) => ({ peerId })) } : null;
+      if (answer) setImmediate(() => this.onmessage?.({ data: JSON.stringify(answer) }));
+    }
+
+    close() { this.readyState = 3; }
+  }
+  const channels = new Map();
+  class OpenablePeerConnection {
+    createDataChannel() {
+      const listeners = {};
+      const dc = {
+        listeners, send() {}, close() {}, bufferedAmount: 0,
+        addEventListener(type, fn) { (listeners[type] ??= []).push(fn); },
+        fire(type) { for (const fn of listeners[type] ?? []) fn({}); },
+      };
+      this.dc = dc;
+      return dc;
+    }
+
+    async createOffer() { return { type: 'offer', sdp: 'v=0' }; }
+
+    async setLocalDescription() {}
+
+    async getStats() { return new Map(); }
+
+    close() {}
+  }
+  const files = [{ path: '/a.bin', bytes: randomBytes(10, 3) }, { path: '/b.bin', bytes: randomBytes(10, 4) }];
+  const { agent, files: [a, b] } = agentWith(files, NamingSocket, undefined,
+    { RTCPeerConnectionImpl: OpenablePeerConnection, agent: { maxPeers: 4, connectFanout: 4, connectWaitMs: 400 } });
+  await agent.start();
+  for (const id of named) channels.set(id, null);
+
+  const forA = agent.peersFor(a);
+  await settle();
+  assert.equal(agent.peers.size, 4, 'the first file opened the whole pool');
+  let bDone = false;
+  const forB = agent.peersFor(b).then((links) => { bDone = true; return links; });
+  await settle();
+  assert.equal(bDone, false, 'the second file waits for the connections on the way instead of taking the origin');
+  const first = agent.peers.get(named[2]);
+  first.pc.dc.fire('open');
+  const [linksA, linksB] = await Promise.all([forA, forB]);
+  assert.deepEqual(linksA.map((l) => l.id), [named[2]]);
+  assert.deepEqual(linksB.map((l) => l.id), [named[2]], 'both files get the holder whose connection opened first');
+
+  // none opens: the wait ends at connectWaitMs with no link, and the origin serves
+  for (const id of [...agent.peers.keys()]) agent.closePeer(id, 'bye');
+  const started = Date.now();
+  assert.deepEqual(await agent.peersFor(a), []);
+  const waitedMs = Date.now() - started;
+  assert.ok(waitedMs >= 350 && waitedMs < 3000, `waited ${waitedMs} ms`);
+  let secondDone = false;
+  const second = agent.peersFor(b).then((links) => { secondDone = true; return links; });
+  await settle();
+  assert.equal(secondDone, false);
+  assert.deepEqual(await second, []);
+  for (const id of [...agent.peers.keys()]) agent.closePeer(id, 'bye');
+});

@@ -40,6 +40,11 @@ export const AGENT_DEFAULTS = Object.freeze({
   statusIntervalMs: 30_000,
 });
 
+/** Candidates kept per connection while a description is not out or not in yet (a peer has a handful). */
+const MAX_QUEUED_CANDIDATES = 32;
+/** Peers whose candidates are kept before their offer arrived. */
+const MAX_EARLY_PEERS = 16;
+
 /** Reads a JSON response with a byte bound (a manifest is data from the network like any other). */
 async function boundedJson(response, maxBytes) {
   const text = await response.text();
@@ -111,6 +116,8 @@ export class PeerAgent {
     this.inflight = new Map();
     /** peers dropped for a bad chunk or a protocol violation: never contacted or accepted again (bounded) */
     this.banned = new Set();
+    /** peerId → candidates that came before the peer's offer (bounded, see keepEarlyCandidate) */
+    this.earlyCandidates = new Map();
     this.stats = {
       bytesFromPeers: 0, bytesFromOrigin: 0, filesFromPeers: 0, filesFromOrigin: 0, filesMixed: 0, filesFromCache: 0,
       peersConnected: 0, connectionsByType: { host: 0, srflx: 0, prflx: 0, relay: 0 }, failures: {}, badPeers: [], reported: 0,
@@ -328,14 +335,29 @@ export class PeerAgent {
     }
     const opening = candidates.slice(0, Math.max(0, Math.min(this.options.connectFanout, this.options.maxPeers - this.peers.size)))
       .map((id) => this.connect(id));
-    if (opening.length) await Promise.race([Promise.any(opening).catch(() => {}), wait]);
+    // Connections to holders of this file may already be on the way (a concurrent request for another file opened
+    // them, or they offered): wait for those too. Without this, while the first connections of a page were still
+    // opening, every further file found the pool full and went to the origin at once.
+    const pending = [...this.peers.values()].filter((p) => !p.ready && p.opened && known.has(p.peerId)).map((p) => p.opened);
+    const waitingFor = [...opening, ...pending];
+    if (waitingFor.length) await Promise.race([Promise.any(waitingFor).catch(() => {}), wait]);
     return holding();
   }
 
   newConnection(peerId) {
     const pc = new this.RTCPeerConnectionImpl({ iceServers: this.iceServers, iceTransportPolicy: this.options.iceTransportPolicy });
-    const entry = { peerId, pc, link: null, ready: false, type: null, lastActivity: this.clock.now() };
-    pc.onicecandidate = (e) => { if (e.candidate) this.signaling.signal(peerId, 'candidate', e.candidate.toJSON()); };
+    // outgoing: our candidates wait until our offer or answer went out (some stacks, werift among them, find
+    // candidates before setLocalDescription resolves; sent first, the other side has no description to add them
+    // to and they are lost); incoming: candidates that came before the other side's description
+    const entry = {
+      peerId, pc, link: null, ready: false, type: null, lastActivity: this.clock.now(),
+      described: false, outgoing: [], remoteDescribed: false, incoming: [],
+    };
+    pc.onicecandidate = (e) => {
+      if (!e.candidate) return;
+      if (entry.described) this.signaling.signal(peerId, 'candidate', e.candidate.toJSON());
+      else if (entry.outgoing.length < MAX_QUEUED_CANDIDATES) entry.outgoing.push(e.candidate.toJSON());
+    };
     pc.onconnectionstatechange = () => {
       if (pc.connectionState === 'failed') this.closePeer(peerId, 'ice-failed');
     };
@@ -396,7 +418,37 @@ export class PeerAgent {
     const offer = await entry.pc.createOffer();
     await entry.pc.setLocalDescription(offer);
     this.signaling.signal(peerId, 'offer', { type: offer.type, sdp: offer.sdp, coordinate: this.position.toJSON() });
+    this.described(entry);
     return entry.opened;
+  }
+
+  /** Our offer or answer went out: the candidates found meanwhile follow it. */
+  described(entry) {
+    entry.described = true;
+    if (this.peers.get(entry.peerId) !== entry) return; // closed meanwhile
+    for (const candidate of entry.outgoing.splice(0)) this.signaling.signal(entry.peerId, 'candidate', candidate);
+  }
+
+  /** The other side's description is in place: the candidates that came before it are added now. */
+  async addQueuedCandidates(entry) {
+    for (const candidate of entry.incoming?.splice(0) ?? []) {
+      // eslint-disable-next-line no-await-in-loop
+      await entry.pc.addIceCandidate(candidate).catch(() => this.fail('bad-candidate'));
+    }
+  }
+
+  /**
+   * Keeps a candidate from a peer we have no connection with yet: its offer may still be on the way (the sender's
+   * stack found the candidate before the offer went out). Bounded: MAX_EARLY_PEERS peers, the oldest forgotten.
+   */
+  keepEarlyCandidate(from, payload) {
+    let queued = this.earlyCandidates.get(from);
+    if (!queued) {
+      if (this.earlyCandidates.size >= MAX_EARLY_PEERS) this.earlyCandidates.delete(this.earlyCandidates.keys().next().value);
+      queued = { at: this.clock.now(), candidates: [] };
+      this.earlyCandidates.set(from, queued);
+    }
+    if (queued.candidates.length < MAX_QUEUED_CANDIDATES) queued.candidates.push(payload);
   }
 
   async onSignalingMessage(message) {
@@ -408,6 +460,8 @@ export class PeerAgent {
     const { from, kind, payload } = message;
     let entry = this.peers.get(from);
     if (kind === 'offer') {
+      const early = this.earlyCandidates.get(from);
+      this.earlyCandidates.delete(from);
       // Both offered at once (ours not answered yet): the lower id keeps its own offer. An offer from a peer we
       // are connected to means it lost our connection and starts over: take the new one.
       if (entry && !entry.ready && this.peerId < from) return;
@@ -434,15 +488,27 @@ export class PeerAgent {
       });
       entry.opened.catch(() => {});
       entry.remoteCoordinate = parseCoordinate(payload?.coordinate);
+      if (early && this.clock.now() - early.at <= this.options.connectTimeoutMs) entry.incoming.push(...early.candidates);
       await entry.pc.setRemoteDescription({ type: payload?.type, sdp: payload?.sdp });
+      entry.remoteDescribed = true;
+      await this.addQueuedCandidates(entry);
       const answer = await entry.pc.createAnswer();
       await entry.pc.setLocalDescription(answer);
       this.signaling.signal(from, 'answer', { type: answer.type, sdp: answer.sdp, coordinate: this.position.toJSON() });
+      this.described(entry);
     } else if (kind === 'answer' && entry) {
       entry.remoteCoordinate = parseCoordinate(payload?.coordinate);
       await entry.pc.setRemoteDescription({ type: payload?.type, sdp: payload?.sdp });
+      entry.remoteDescribed = true;
+      await this.addQueuedCandidates(entry);
     } else if (kind === 'candidate' && entry) {
+      if (!entry.remoteDescribed) {
+        if (entry.incoming.length < MAX_QUEUED_CANDIDATES) entry.incoming.push(payload);
+        return;
+      }
       await entry.pc.addIceCandidate(payload).catch(() => this.fail('bad-candidate'));
+    } else if (kind === 'candidate' && !this.banned.has(from)) {
+      this.keepEarlyCandidate(from, payload);
     } else if (kind === 'bye' && entry) {
       this.closePeer(from, 'bye');
     }
