@@ -72,6 +72,16 @@ public final class TurnServer {
             AttributeType.RESERVATION_TOKEN,
             AttributeType.USE_CANDIDATE);
 
+    /**
+     * Largest datagram accepted on the UDP listener and on relay sockets. Datagrams are read into
+     * fixed slots of this size plus one byte (4 KiB, so that one 32 KiB buffer Netty's per-thread cache
+     * keeps holds a recvmmsg batch of 8); the kernel truncates a longer datagram silently, so a read that
+     * fills its slot is dropped as {@code too-large} instead of being relayed cut short. One comparison
+     * per packet. TURN over UDP carries path-MTU-sized packets (WebRTC about 1200 bytes); over TCP,
+     * frames up to {@code max-tcp-frame} are relayed whole.
+     */
+    public static final int MAX_UDP_DATAGRAM = 4095;
+
     /** How long a port reserved by EVEN-PORT(R) waits for its RESERVATION-TOKEN (RFC 8656: about 30 s). */
     private static final long RESERVATION_MILLIS = 30_000;
 
@@ -212,6 +222,11 @@ public final class TurnServer {
         InetSocketAddress peer = packet.sender();
         ByteBuf content = packet.content();
         int length = content.readableBytes();
+        if (length > MAX_UDP_DATAGRAM) {
+            // The read filled its slot: possibly truncated, so never relayed.
+            metrics.dropped("too-large");
+            return;
+        }
         if (!allocation.hasPermission(peer.getAddress())) {
             metrics.dropped("no-permission");
             return;
@@ -231,10 +246,6 @@ public final class TurnServer {
             out.writeBytes(content, content.readerIndex(), length);
             out.writeZero(padded - length);
         } else {
-            if (length > Data.MAX_BYTES) {
-                metrics.dropped("too-large");
-                return;
-            }
             byte[] indication = StunMessageBuilder
                     .create(StunMethod.DATA, StunClass.INDICATION, StunMessageBuilder.newIndicationTransactionId())
                     .add(new XorPeerAddress(peer))

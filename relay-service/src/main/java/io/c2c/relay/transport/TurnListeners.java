@@ -31,8 +31,12 @@ public final class TurnListeners implements AutoCloseable {
 
     private static final int SOCKET_BUFFER = 4 * 1024 * 1024;
     private static final int RELAY_SOCKET_BUFFER = 512 * 1024;
-    /** Largest datagram read; TURN over UDP stays far below (path MTU). */
-    private static final int DATAGRAM = 4096;
+    /**
+     * Read slot of one datagram. A datagram longer than its slot is cut short by the kernel without
+     * notice (Netty reports no MSG_TRUNC), so the slot is one byte larger than the largest datagram
+     * accepted: a read that fills it is known to be possibly truncated and is dropped as too large.
+     */
+    private static final int DATAGRAM = TurnServer.MAX_UDP_DATAGRAM + 1;
     /**
      * With epoll, one read buffer holds this many datagrams' worth, read by one recvmmsg. 32 KiB is
      * the largest size Netty's per-thread buffer cache keeps; Quarkus sets Netty's pool chunks to
@@ -101,7 +105,7 @@ public final class TurnListeners implements AutoCloseable {
 
     /**
      * A factory of unregistered datagram channels for relay sockets, of the kind the event loops
-     * run (epoll when Vert.x uses native transport, NIO otherwise), with 4 KiB receive buffers.
+     * run (epoll when Vert.x uses native transport, NIO otherwise), with 4 KiB read slots per datagram.
      */
     public static Supplier<Channel> datagramChannels(boolean epoll) {
         if (epoll && !Epoll.isAvailable()) {
