@@ -1,6 +1,7 @@
 package io.c2c.relay.allocation;
 
 import io.netty.channel.Channel;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +26,7 @@ public final class Allocation {
     private final byte[] key;
     private final InetSocketAddress relayedAddress;
     private final Channel relayChannel;
+    private final boolean ipv6;
     private final ConcurrentHashMap<InetAddress, Long> permissions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, ChannelBinding> channelsByNumber = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<InetSocketAddress, ChannelBinding> channelsByPeer = new ConcurrentHashMap<>();
@@ -52,6 +54,7 @@ public final class Allocation {
         this.key = key;
         this.relayedAddress = relayedAddress;
         this.relayChannel = relayChannel;
+        this.ipv6 = relayedAddress.getAddress() instanceof Inet6Address;
         this.expiresAt = expiresAt;
         long now = System.nanoTime();
         this.unlimited = bandwidth <= 0;
@@ -82,6 +85,16 @@ public final class Allocation {
 
     public InetSocketAddress relayedAddress() {
         return relayedAddress;
+    }
+
+    /** True for an IPv6 relayed address (RFC 6156): its peers must be IPv6 too. */
+    public boolean isIpv6() {
+        return ipv6;
+    }
+
+    /** True if {@code peer} is of the relayed address's family (else 443, RFC 8656 section 9.1). */
+    public boolean sameFamily(InetAddress peer) {
+        return (peer instanceof Inet6Address) == ipv6;
     }
 
     public Channel relayChannel() {
