@@ -61,6 +61,9 @@ public class RelayService {
         this.epoll = vertx.isNativeTransportEnabled() && Epoll.isAvailable();
         InetAddress relayBindV6 = relay.bindAddressV6().map(a -> ipv6("c2c.relay.relay.bind-address-v6", a)).orElse(null);
         InetAddress publicV6 = config.publicAddressV6().map(a -> ipv6("c2c.relay.public-address-v6", a)).orElse(relayBindV6);
+        if (relayBindV6 == null && config.publicAddressV6().isPresent()) {
+            LOG.warn("c2c.relay.public-address-v6 is set but c2c.relay.relay.bind-address-v6 is not: IPv6 relaying stays off");
+        }
         if (relayBindV6 != null && publicV6.isAnyLocalAddress()) {
             throw new IllegalArgumentException("c2c.relay.public-address-v6 is required when c2c.relay.relay.bind-address-v6 is ::");
         }
