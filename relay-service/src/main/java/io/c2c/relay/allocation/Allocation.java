@@ -87,12 +87,10 @@ public final class Allocation {
         return relayedAddress;
     }
 
-    /** True for an IPv6 relayed address (RFC 6156): its peers must be IPv6 too. */
-    public boolean isIpv6() {
-        return ipv6;
-    }
-
-    /** True if {@code peer} is of the relayed address's family (else 443, RFC 8656 section 9.1). */
+    /**
+     * True if {@code peer} is of the relayed address's family: an IPv6 relayed address (RFC 6156) relays
+     * to IPv6 peers only, an IPv4 one to IPv4 peers (else 443, RFC 8656 section 9.1).
+     */
     public boolean sameFamily(InetAddress peer) {
         return (peer instanceof Inet6Address) == ipv6;
     }
