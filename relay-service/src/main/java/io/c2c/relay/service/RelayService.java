@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -47,6 +48,8 @@ public class RelayService {
     private final TurnServer server;
     private final AtomicReference<TurnListeners> listeners = new AtomicReference<>();
     private final AtomicReference<TurnListeners> listenersV6 = new AtomicReference<>();
+    /** TCP client connections across the IPv4 and IPv6 listeners (bounded by max-tcp-connections). */
+    private final AtomicInteger tcpConnections = new AtomicInteger();
     private final AtomicReference<Runnable> drainListener = new AtomicReference<>(() -> { });
     private final boolean epoll;
     private long sweepTimer = -1;
@@ -151,7 +154,8 @@ public class RelayService {
 
     private TurnListeners bindListeners(InetSocketAddress address) throws InterruptedException {
         return TurnListeners.bind(vertx.nettyEventLoopGroup(), epoll, address, server,
-                config.relay().maxTcpFrame(), config.relay().tcpIdleTimeout(), config.relay().maxTcpConnections());
+                config.relay().maxTcpFrame(), config.relay().tcpIdleTimeout(), config.relay().maxTcpConnections(),
+                tcpConnections);
     }
 
     /** Runs before the registry removes this node: publish draining, then wait for allocations to end. */

@@ -61,7 +61,17 @@ public final class TurnListeners implements AutoCloseable {
     public static TurnListeners bind(EventLoopGroup group, boolean epoll, InetSocketAddress address, TurnServer server,
                                      int maxTcpFrame, Duration tcpIdleTimeout, int maxTcpConnections)
             throws InterruptedException {
-        AtomicInteger connections = new AtomicInteger();
+        return bind(group, epoll, address, server, maxTcpFrame, tcpIdleTimeout, maxTcpConnections, new AtomicInteger());
+    }
+
+    /**
+     * As {@link #bind(EventLoopGroup, boolean, InetSocketAddress, TurnServer, int, Duration, int)}, counting TCP
+     * connections in {@code connections}, which several listeners (IPv4 and IPv6) share so that
+     * {@code maxTcpConnections} bounds the node, not each address.
+     */
+    public static TurnListeners bind(EventLoopGroup group, boolean epoll, InetSocketAddress address, TurnServer server,
+                                     int maxTcpFrame, Duration tcpIdleTimeout, int maxTcpConnections,
+                                     AtomicInteger connections) throws InterruptedException {
         ServerBootstrap tcpBootstrap = new ServerBootstrap().group(group).channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))

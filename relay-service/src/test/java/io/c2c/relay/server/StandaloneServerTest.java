@@ -4,6 +4,7 @@ import static io.c2c.relay.server.TurnTestClient.errorCode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.c2c.relay.allocation.AllocationManager;
 import io.c2c.relay.allocation.PeerAddressPolicy;
@@ -27,10 +28,13 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,13 +43,15 @@ import org.junit.jupiter.api.Test;
  * A TURN server assembled by hand, without Quarkus, on a NIO event loop (the transport used where
  * native epoll is unavailable) and with IPv6 relaying off, as a node without
  * {@code c2c.relay.relay.bind-address-v6} runs: IPv6 Allocates get 440 while IPv4 ones work, and the
- * NIO read path drops too-large datagrams instead of relaying them truncated, like the epoll one.
+ * NIO read path drops too-large datagrams instead of relaying them truncated, like the epoll one; and
+ * one TCP connection limit shared by an IPv4 and an IPv6 listener.
  */
 class StandaloneServerTest {
 
     private static final String SECRET = "standalone-secret";
 
     private static NioEventLoopGroup group;
+    private static TurnServer server;
     private static RelayMetrics metrics;
     private static TurnListeners listeners;
 
@@ -56,7 +62,7 @@ class StandaloneServerTest {
         AllocationManager allocations = new AllocationManager(10, 10, 10,
                 new RelayPortPool(loopback, 43000, 43099, TurnListeners.datagramChannels(false)), a -> { });
         metrics = new RelayMetrics(new SimpleMeterRegistry(), allocations);
-        TurnServer server = new TurnServer(allocations, new TurnRestCredentials(List.of(SECRET), "standalone"),
+        server = new TurnServer(allocations, new TurnRestCredentials(List.of(SECRET), "standalone"),
                 new NonceService(Duration.ofMinutes(10), Clock.systemUTC()), new SourceRateLimiter(100),
                 PeerAddressPolicy.fromConfig(List.of("127.0.0.1/32")), metrics,
                 new TurnSettings("", loopback, 600_000, 3_600_000, 300_000, 600_000, 0));
@@ -120,6 +126,35 @@ class StandaloneServerTest {
                 assertArrayEquals(marker, ChannelData.decode(frame, 0, frame.length).payload(), size + " bytes not relayed");
             }
             client.request(StunMethod.REFRESH, new Lifetime(0));
+        }
+    }
+
+    @Test
+    void theTcpConnectionLimitCoversTheIpv4AndIpv6ListenersTogether() throws Exception {
+        AtomicInteger shared = new AtomicInteger();
+        TurnListeners v4 = TurnListeners.bind(group, false, new InetSocketAddress("127.0.0.1", 0), server, 65540,
+                Duration.ofMinutes(1), 1, shared);
+        TurnListeners v6 = TurnListeners.bind(group, false, new InetSocketAddress("::1", 0), server, 65540,
+                Duration.ofMinutes(1), 1, shared);
+        try (Socket first = new Socket()) {
+            first.connect(v4.tcpAddress(), TurnTestClient.TIMEOUT_MS);
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (shared.get() < 1) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new AssertionError("the first connection was never counted");
+                }
+                Thread.sleep(10);
+            }
+            try (Socket second = new Socket()) {
+                second.connect(v6.tcpAddress(), TurnTestClient.TIMEOUT_MS);
+                second.setSoTimeout(TurnTestClient.TIMEOUT_MS * 2);
+                assertEquals(-1, second.getInputStream().read(), "the IPv6 listener closes the connection over the limit");
+            }
+            first.setSoTimeout(300);
+            assertThrows(SocketTimeoutException.class, () -> first.getInputStream().read(), "the first one stays open");
+        } finally {
+            v4.close();
+            v6.close();
         }
     }
 
