@@ -13,6 +13,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -44,6 +45,12 @@ public final class TurnListeners implements AutoCloseable {
      * allocated, zeroed and freed by the shared arena on every read, the EAGAIN read included.
      */
     private static final int READ_BATCH = DATAGRAM * 8;
+    /**
+     * Datagram sockets run level-triggered: edge-triggered epoll must read until EAGAIN, which costs
+     * one empty recvmmsg per wake-up; level-triggered stops as soon as a recvmmsg returns fewer
+     * datagrams than it had room for, and epoll reports the socket again if more arrived meanwhile.
+     */
+    private static final EpollMode DATAGRAM_EPOLL_MODE = EpollMode.LEVEL_TRIGGERED;
 
     private final Channel udp;
     private final Channel tcp;
@@ -92,6 +99,7 @@ public final class TurnListeners implements AutoCloseable {
         if (epoll) {
             // Lets the epoll channel read up to READ_BATCH / DATAGRAM datagrams per recvmmsg call.
             udpBootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, DATAGRAM);
+            udpBootstrap.option(EpollChannelOption.EPOLL_MODE, DATAGRAM_EPOLL_MODE);
         }
         int attempts = address.getPort() == 0 ? 10 : 1;
         for (int attempt = 1; ; attempt++) {
@@ -128,6 +136,7 @@ public final class TurnListeners implements AutoCloseable {
             channel.config().setOption(ChannelOption.SO_RCVBUF, RELAY_SOCKET_BUFFER);
             if (epoll) {
                 channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, DATAGRAM);
+                channel.config().setOption(EpollChannelOption.EPOLL_MODE, DATAGRAM_EPOLL_MODE);
             }
             return channel;
         };
