@@ -2,6 +2,7 @@ package io.c2c.relay.allocation;
 
 import io.c2c.net.TokenBucket;
 import io.netty.channel.Channel;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,7 @@ public final class Allocation {
     private final byte[] key;
     private final InetSocketAddress relayedAddress;
     private final Channel relayChannel;
+    private final boolean ipv6;
     private final ConcurrentHashMap<InetAddress, Long> permissions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, ChannelBinding> channelsByNumber = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<InetSocketAddress, ChannelBinding> channelsByPeer = new ConcurrentHashMap<>();
@@ -57,6 +59,7 @@ public final class Allocation {
         this.key = key;
         this.relayedAddress = relayedAddress;
         this.relayChannel = relayChannel;
+        this.ipv6 = relayedAddress.getAddress() instanceof Inet6Address;
         this.expiresAt = expiresAt;
         long now = System.nanoTime();
         this.unlimited = bandwidth <= 0;
@@ -87,6 +90,14 @@ public final class Allocation {
 
     public InetSocketAddress relayedAddress() {
         return relayedAddress;
+    }
+
+    /**
+     * True if {@code peer} is of the relayed address's family: an IPv6 relayed address (RFC 6156) relays
+     * to IPv6 peers only, an IPv4 one to IPv4 peers (else 443, RFC 8656 section 9.1).
+     */
+    public boolean sameFamily(InetAddress peer) {
+        return (peer instanceof Inet6Address) == ipv6;
     }
 
     public Channel relayChannel() {

@@ -1,5 +1,6 @@
 package io.c2c.relay.allocation;
 
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,8 +22,9 @@ public final class AllocationManager {
     private final ConcurrentHashMap<FiveTuple, Allocation> allocations = new ConcurrentHashMap<>();
     /**
      * UDP allocations by client address alone, so that the UDP hot path finds an allocation from a
-     * datagram's source without building a {@link FiveTuple}. A node has one UDP listener, so the
-     * client address and the 5-tuple name the same allocation; {@link #register} enforces it.
+     * datagram's source without building a {@link FiveTuple}. A node has one UDP listener per address
+     * family and a client address has one family, so the client address and the 5-tuple name the same
+     * allocation; {@link #register} enforces it.
      */
     private final ConcurrentHashMap<InetSocketAddress, Allocation> udpByClient = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
@@ -36,19 +38,37 @@ public final class AllocationManager {
     private final int maxPerSite;
     private final int maxPerNode;
     private final RelayPortPool ports;
+    private final RelayPortPool portsV6;
     private final Consumer<Allocation> onClose;
 
+    /** A manager of IPv4 relayed addresses only. */
     public AllocationManager(int maxPerUser, int maxPerSite, int maxPerNode, RelayPortPool ports,
                              Consumer<Allocation> onClose) {
+        this(maxPerUser, maxPerSite, maxPerNode, ports, null, onClose);
+    }
+
+    /**
+     * @param ports   relay ports of IPv4 allocations
+     * @param portsV6 relay ports of IPv6 allocations (RFC 6156), or null when IPv6 relaying is off
+     */
+    public AllocationManager(int maxPerUser, int maxPerSite, int maxPerNode, RelayPortPool ports,
+                             RelayPortPool portsV6, Consumer<Allocation> onClose) {
         this.maxPerUser = maxPerUser;
         this.maxPerSite = maxPerSite;
         this.maxPerNode = maxPerNode;
         this.ports = ports;
+        this.portsV6 = portsV6;
         this.onClose = onClose;
     }
 
+    /** The IPv4 relay ports. */
     public RelayPortPool ports() {
         return ports;
+    }
+
+    /** The relay ports of one address family; null for IPv6 when IPv6 relaying is off. */
+    public RelayPortPool ports(boolean ipv6) {
+        return ipv6 ? portsV6 : ports;
     }
 
     public Allocation get(FiveTuple fiveTuple) {
@@ -150,13 +170,17 @@ public final class AllocationManager {
         closedBytesToPeer.add(allocation.bytesToPeer.sum());
         closedBytesToClient.add(allocation.bytesToClient.sum());
         allocation.relayChannel().close();
-        ports.release(allocation.relayedAddress().getPort());
+        ports(allocation.relayedAddress().getAddress() instanceof Inet6Address)
+                .release(allocation.relayedAddress().getPort());
         onClose.accept(allocation);
     }
 
     /** Ends expired allocations and drops expired permissions and channels; returns allocations ended. */
     public int sweep(long now) {
         ports.expireReservations(now);
+        if (portsV6 != null) {
+            portsV6.expireReservations(now);
+        }
         int ended = 0;
         for (Allocation a : allocations.values()) {
             if (a.expiresAt() <= now) {

@@ -21,6 +21,20 @@ public interface RelayConfig {
     @WithDefault("127.0.0.1")
     String listenAddress();
 
+    /**
+     * Local IPv6 address of a second STUN/TURN listener pair (UDP and TCP, on the same port), for clients
+     * that reach the node over IPv6; none by default.
+     */
+    @WithName("listen-address-v6")
+    Optional<String> listenAddressV6();
+
+    /**
+     * The IPv6 address of IPv6 relayed transport addresses (RFC 6156), as peers and clients reach it;
+     * defaults to {@code relay.bind-address-v6}.
+     */
+    @WithName("public-address-v6")
+    Optional<String> publicAddressV6();
+
     /** STUN/TURN listening port, UDP and TCP. */
     @WithDefault("3478")
     int listenPort();
@@ -88,6 +102,13 @@ public interface RelayConfig {
 
         /** Local address relay sockets bind to; defaults to the listen address. */
         Optional<String> bindAddress();
+
+        /**
+         * Local IPv6 address of IPv6 relay sockets (RFC 6156). Unset, IPv6 relaying is off and an Allocate
+         * asking for it gets 440 Address Family not Supported.
+         */
+        @WithName("bind-address-v6")
+        Optional<String> bindAddressV6();
 
         /** First port of the relay port range. */
         @WithDefault("49152")

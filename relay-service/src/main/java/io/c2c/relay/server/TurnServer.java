@@ -42,7 +42,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -71,6 +70,16 @@ public final class TurnServer {
             AttributeType.MESSAGE_INTEGRITY_SHA256, AttributeType.XOR_MAPPED_ADDRESS, AttributeType.PRIORITY,
             AttributeType.RESERVATION_TOKEN,
             AttributeType.USE_CANDIDATE);
+
+    /**
+     * Largest datagram accepted on the UDP listener and on relay sockets. Datagrams are read into
+     * fixed slots of this size plus one byte (4 KiB, so that one 32 KiB buffer Netty's per-thread cache
+     * keeps holds a recvmmsg batch of 8); the kernel truncates a longer datagram silently, so a read that
+     * fills its slot is dropped as {@code too-large} instead of being relayed cut short. One comparison
+     * per packet. TURN over UDP carries path-MTU-sized packets (WebRTC about 1200 bytes); over TCP,
+     * frames up to {@code max-tcp-frame} are relayed whole.
+     */
+    public static final int MAX_UDP_DATAGRAM = 4095;
 
     /** How long a port reserved by EVEN-PORT(R) waits for its RESERVATION-TOKEN (RFC 8656: about 30 s). */
     private static final long RESERVATION_MILLIS = 30_000;
@@ -212,6 +221,11 @@ public final class TurnServer {
         InetSocketAddress peer = packet.sender();
         ByteBuf content = packet.content();
         int length = content.readableBytes();
+        if (length > MAX_UDP_DATAGRAM) {
+            // The read filled its slot: possibly truncated, so never relayed.
+            metrics.dropped("too-large");
+            return;
+        }
         if (!allocation.hasPermission(peer.getAddress())) {
             metrics.dropped("no-permission");
             return;
@@ -231,10 +245,6 @@ public final class TurnServer {
             out.writeBytes(content, content.readerIndex(), length);
             out.writeZero(padded - length);
         } else {
-            if (length > Data.MAX_BYTES) {
-                metrics.dropped("too-large");
-                return;
-            }
             byte[] indication = StunMessageBuilder
                     .create(StunMethod.DATA, StunClass.INDICATION, StunMessageBuilder.newIndicationTransactionId())
                     .add(new XorPeerAddress(peer))
@@ -292,6 +302,7 @@ public final class TurnServer {
         Lifetime lifetime = null;
         boolean even = false;
         boolean reserveNext = false;
+        boolean ipv6 = false;
         ReservationToken token = null;
         try {
             RawAttribute t = request.attribute(AttributeType.REQUESTED_TRANSPORT);
@@ -319,10 +330,15 @@ public final class TurnServer {
                 sendError(client, request, ErrorCode.BAD_REQUEST, auth.key, auth.sha256);
                 return;
             }
-            if (f != null && RequestedAddressFamily.decode(f.value()).family() != RequestedAddressFamily.IPV4) {
-                // Relayed addresses are IPv4 only (RFC 6156 IPv6 relaying is not implemented).
-                sendError(client, request, ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, auth.key, auth.sha256);
-                return;
+            if (f != null) {
+                // RFC 8656 section 7.2 / RFC 6156: IPv4 unless asked; IPv6 only where an IPv6 relay
+                // address is configured; any other family value is not supported either (440).
+                int family = RequestedAddressFamily.decode(f.value()).family();
+                ipv6 = family == RequestedAddressFamily.IPV6;
+                if ((family != RequestedAddressFamily.IPV4 && !ipv6) || (ipv6 && !ipv6Enabled())) {
+                    sendError(client, request, ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, auth.key, auth.sha256);
+                    return;
+                }
             }
         } catch (StunException e) {
             sendError(client, request, ErrorCode.BAD_REQUEST, auth.key, auth.sha256);
@@ -354,12 +370,17 @@ public final class TurnServer {
         long[] reserved = {0};
         Channel relay;
         if (token != null) {
-            relay = allocations.ports().takeReservation(token.token());
+            // The token names a port of the family the first Allocate of the pair asked for.
+            relay = allocations.ports(false).takeReservation(token.token());
+            if (relay == null && ipv6Enabled()) {
+                relay = allocations.ports(true).takeReservation(token.token());
+                ipv6 = relay != null;
+            }
         } else if (reserveNext) {
-            relay = allocations.ports().bindPair(client.eventLoop(), reserved, RESERVATION_MILLIS,
+            relay = allocations.ports(ipv6).bindPair(client.eventLoop(), reserved, RESERVATION_MILLIS,
                     System.currentTimeMillis());
         } else {
-            relay = allocations.ports().bind(client.eventLoop(), even);
+            relay = allocations.ports(ipv6).bind(client.eventLoop(), even);
         }
         if (relay == null) {
             allocations.release(auth.username, auth.site);
@@ -371,13 +392,13 @@ public final class TurnServer {
         long now = System.currentTimeMillis();
         long granted = grantedLifetime(lifetime, true);
         Allocation allocation = new Allocation(client.fiveTuple(), client, auth.username, auth.site, auth.key,
-                new InetSocketAddress(settings.publicAddress(), port), relay, now + granted,
-                settings.bandwidthPerAllocation());
+                new InetSocketAddress(ipv6 ? settings.publicAddressV6() : settings.publicAddress(), port), relay,
+                now + granted, settings.bandwidthPerAllocation());
         // On the client's event loop the relay channel cannot deliver a packet before this returns.
         relay.pipeline().addLast(new PeerPacketHandler(this, allocation));
         if (!allocations.register(allocation)) {
             relay.close();
-            allocations.ports().release(port);
+            allocations.ports(ipv6).release(port);
             allocations.release(auth.username, auth.site);
             sendError(client, request, ErrorCode.ALLOCATION_MISMATCH, auth.key, auth.sha256);
             return;
@@ -442,7 +463,7 @@ public final class TurnServer {
             if (a.type() != AttributeType.XOR_PEER_ADDRESS) {
                 continue;
             }
-            InetSocketAddress peer = peerAddress(client, request, auth, a);
+            InetSocketAddress peer = peerAddress(client, request, auth, a, allocation);
             if (peer == null) {
                 return;
             }
@@ -480,7 +501,7 @@ public final class TurnServer {
             sendError(client, request, ErrorCode.BAD_REQUEST, auth.key, auth.sha256);
             return;
         }
-        InetSocketAddress peer = peerAddress(client, request, auth, peerAttribute);
+        InetSocketAddress peer = peerAddress(client, request, auth, peerAttribute, allocation);
         if (peer == null) {
             return;
         }
@@ -516,8 +537,13 @@ public final class TurnServer {
             return;
         }
         peer = normalize(peer);
-        if (!(peer.getAddress() instanceof Inet4Address) || !policy.permits(peer.getAddress())) {
+        if (!policy.permits(peer.getAddress())) {
             metrics.dropped("forbidden-peer");
+            return;
+        }
+        if (!allocation.sameFamily(peer.getAddress())) {
+            // RFC 8656 section 11.2: an indication has no answer, so the 443 case is a silent drop.
+            metrics.dropped("peer-family-mismatch");
             return;
         }
         if (!allocation.hasPermission(peer.getAddress())) {
@@ -635,8 +661,13 @@ public final class TurnServer {
 
     // ---------------------------------------------------------------- helpers
 
-    /** Decodes, normalises and vets a peer address; answers 400/443/403 and returns null when unusable. */
-    private InetSocketAddress peerAddress(ClientConnection client, StunMessage request, Auth auth, RawAttribute a) {
+    /**
+     * Decodes, normalises and vets a peer address for {@code allocation}; answers 400, 403 (deny list) or
+     * 443 (the other address family than the relayed address, RFC 8656 section 9.1) and returns null when
+     * unusable. A forbidden address is answered 403 whatever its family.
+     */
+    private InetSocketAddress peerAddress(ClientConnection client, StunMessage request, Auth auth, RawAttribute a,
+                                          Allocation allocation) {
         InetSocketAddress peer;
         try {
             peer = XorPeerAddress.decode(a.value(), request.transactionId()).address();
@@ -645,16 +676,26 @@ public final class TurnServer {
             return null;
         }
         peer = normalize(peer);
-        if (!(peer.getAddress() instanceof Inet4Address) && policy.permits(peer.getAddress())) {
-            sendError(client, request, ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH, auth.key, auth.sha256);
-            return null;
-        }
         if (!policy.permits(peer.getAddress())) {
             metrics.dropped("forbidden-peer");
             sendError(client, request, ErrorCode.FORBIDDEN, auth.key, auth.sha256);
             return null;
         }
+        if (!allocation.sameFamily(peer.getAddress())) {
+            sendError(client, request, ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH, auth.key, auth.sha256);
+            return null;
+        }
         return peer;
+    }
+
+    /** The address of IPv6 relayed transport addresses, or null when IPv6 relaying is off. */
+    public InetAddress ipv6PublicAddress() {
+        return ipv6Enabled() ? settings.publicAddressV6() : null;
+    }
+
+    /** IPv6 relayed addresses are offered only where an IPv6 relay address is configured. */
+    private boolean ipv6Enabled() {
+        return settings.publicAddressV6() != null && allocations.ports(true) != null;
     }
 
     private static InetSocketAddress normalize(InetSocketAddress peer) {

@@ -13,6 +13,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -31,8 +32,12 @@ public final class TurnListeners implements AutoCloseable {
 
     private static final int SOCKET_BUFFER = 4 * 1024 * 1024;
     private static final int RELAY_SOCKET_BUFFER = 512 * 1024;
-    /** Largest datagram read; TURN over UDP stays far below (path MTU). */
-    private static final int DATAGRAM = 4096;
+    /**
+     * Read slot of one datagram. A datagram longer than its slot is cut short by the kernel without
+     * notice (Netty reports no MSG_TRUNC), so the slot is one byte larger than the largest datagram
+     * accepted: a read that fills it is known to be possibly truncated and is dropped as too large.
+     */
+    private static final int DATAGRAM = TurnServer.MAX_UDP_DATAGRAM + 1;
     /**
      * With epoll, one read buffer holds this many datagrams' worth, read by one recvmmsg. 32 KiB is
      * the largest size Netty's per-thread buffer cache keeps; Quarkus sets Netty's pool chunks to
@@ -40,6 +45,12 @@ public final class TurnListeners implements AutoCloseable {
      * allocated, zeroed and freed by the shared arena on every read, the EAGAIN read included.
      */
     private static final int READ_BATCH = DATAGRAM * 8;
+    /**
+     * Datagram sockets run level-triggered: edge-triggered epoll must read until EAGAIN, which costs
+     * one empty recvmmsg per wake-up; level-triggered stops as soon as a recvmmsg returns fewer
+     * datagrams than it had room for, and epoll reports the socket again if more arrived meanwhile.
+     */
+    private static final EpollMode DATAGRAM_EPOLL_MODE = EpollMode.LEVEL_TRIGGERED;
 
     private final Channel udp;
     private final Channel tcp;
@@ -57,7 +68,17 @@ public final class TurnListeners implements AutoCloseable {
     public static TurnListeners bind(EventLoopGroup group, boolean epoll, InetSocketAddress address, TurnServer server,
                                      int maxTcpFrame, Duration tcpIdleTimeout, int maxTcpConnections)
             throws InterruptedException {
-        AtomicInteger connections = new AtomicInteger();
+        return bind(group, epoll, address, server, maxTcpFrame, tcpIdleTimeout, maxTcpConnections, new AtomicInteger());
+    }
+
+    /**
+     * As {@link #bind(EventLoopGroup, boolean, InetSocketAddress, TurnServer, int, Duration, int)}, counting TCP
+     * connections in {@code connections}, which several listeners (IPv4 and IPv6) share so that
+     * {@code maxTcpConnections} bounds the node, not each address.
+     */
+    public static TurnListeners bind(EventLoopGroup group, boolean epoll, InetSocketAddress address, TurnServer server,
+                                     int maxTcpFrame, Duration tcpIdleTimeout, int maxTcpConnections,
+                                     AtomicInteger connections) throws InterruptedException {
         ServerBootstrap tcpBootstrap = new ServerBootstrap().group(group).channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
@@ -78,6 +99,7 @@ public final class TurnListeners implements AutoCloseable {
         if (epoll) {
             // Lets the epoll channel read up to READ_BATCH / DATAGRAM datagrams per recvmmsg call.
             udpBootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, DATAGRAM);
+            udpBootstrap.option(EpollChannelOption.EPOLL_MODE, DATAGRAM_EPOLL_MODE);
         }
         int attempts = address.getPort() == 0 ? 10 : 1;
         for (int attempt = 1; ; attempt++) {
@@ -101,7 +123,7 @@ public final class TurnListeners implements AutoCloseable {
 
     /**
      * A factory of unregistered datagram channels for relay sockets, of the kind the event loops
-     * run (epoll when Vert.x uses native transport, NIO otherwise), with 4 KiB receive buffers.
+     * run (epoll when Vert.x uses native transport, NIO otherwise), with 4 KiB read slots per datagram.
      */
     public static Supplier<Channel> datagramChannels(boolean epoll) {
         if (epoll && !Epoll.isAvailable()) {
@@ -114,6 +136,7 @@ public final class TurnListeners implements AutoCloseable {
             channel.config().setOption(ChannelOption.SO_RCVBUF, RELAY_SOCKET_BUFFER);
             if (epoll) {
                 channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, DATAGRAM);
+                channel.config().setOption(EpollChannelOption.EPOLL_MODE, DATAGRAM_EPOLL_MODE);
             }
             return channel;
         };

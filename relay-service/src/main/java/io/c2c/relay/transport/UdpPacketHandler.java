@@ -11,7 +11,8 @@ import java.net.InetSocketAddress;
 
 /**
  * Demultiplexes datagrams on the STUN/TURN UDP port by their first two bits (RFC 8656 section
- * 12.5 / RFC 7983): 00 is STUN, 01 is ChannelData, anything else is dropped and counted.
+ * 12.5 / RFC 7983): 00 is STUN, 01 is ChannelData, anything else is dropped and counted, as is a
+ * datagram over {@link TurnServer#MAX_UDP_DATAGRAM} bytes.
  */
 final class UdpPacketHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
@@ -26,8 +27,10 @@ final class UdpPacketHandler extends SimpleChannelInboundHandler<DatagramPacket>
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         ByteBuf content = packet.content();
-        if (content.readableBytes() < 4) {
-            server.metrics().dropped("malformed");
+        int length = content.readableBytes();
+        if (length < 4 || length > TurnServer.MAX_UDP_DATAGRAM) {
+            // Longer reads filled their slot and may have been truncated: dropped, never relayed cut short.
+            server.metrics().dropped(length < 4 ? "malformed" : "too-large");
             return;
         }
         int kind = content.getUnsignedByte(content.readerIndex()) & 0xC0;

@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * coturn's own client, {@code turnutils_uclient}, against this server on loopback with TURN REST
  * credentials ({@code -W secret}): ChannelData over UDP, Send/Data indications, TCP to the server
- * and client-to-client relaying all finish with every packet echoed back, and the {@code -N}
+ * and client-to-client relaying all finish with every packet echoed back, also over IPv6 (the ::1
+ * listener, an IPv6 relay asked with {@code -x}, the echo peer on ::1), and the {@code -N}
  * negative checks are refused the way coturn refuses them. Tagged {@code interop}; it runs in the
  * normal suite because CI has coturn installed (elsewhere it is skipped when the tools are missing).
  */
@@ -56,7 +57,7 @@ class CoturnInteropTest {
         }
         Assumptions.assumeTrue(present, "coturn's turnutils are not installed");
         peerPort = FreePorts.next();
-        echoPeer = new ProcessBuilder("turnutils_peer", "-L", "127.0.0.1", "-p", Integer.toString(peerPort))
+        echoPeer = new ProcessBuilder("turnutils_peer", "-L", "127.0.0.1", "-L", "::1", "-p", Integer.toString(peerPort))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
@@ -68,11 +69,17 @@ class CoturnInteropTest {
     }
 
     private String uclient(String user, List<String> flags) throws Exception {
+        return uclient(user, flags, false);
+    }
+
+    /** With {@code ipv6}: to the server's ::1 listener, asking for an IPv6 relay (-x), to the echo peer on ::1. */
+    private String uclient(String user, List<String> flags, boolean ipv6) throws Exception {
+        String loopback = ipv6 ? "::1" : "127.0.0.1";
+        int port = (ipv6 ? relay.listenersV6() : relay.listeners()).udpAddress().getPort();
         List<String> command = new ArrayList<>(List.of("turnutils_uclient", "-W", "test-secret-current", "-u", user,
-                "-p", Integer.toString(relay.listeners().udpAddress().getPort()), "-X", "-e", "127.0.0.1",
-                "-r", Integer.toString(peerPort)));
+                "-p", Integer.toString(port), ipv6 ? "-x" : "-X", "-e", loopback, "-r", Integer.toString(peerPort)));
         command.addAll(flags);
-        command.add("127.0.0.1");
+        command.add(loopback);
         Path log = Files.createTempFile("uclient", ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -85,16 +92,24 @@ class CoturnInteropTest {
     }
 
     @ParameterizedTest(name = "uclient {0}")
-    @ValueSource(strings = {"udp-channel", "udp-send", "tcp-channel", "client-to-client"})
+    @ValueSource(strings = {"udp-channel", "udp-send", "tcp-channel", "client-to-client", "ipv6-udp-channel",
+        "ipv6-udp-send", "ipv6-tcp-channel"})
     void uclientRelaysEveryPacket(String mode) throws Exception {
         List<String> flags = new ArrayList<>(List.of("-m", "1", "-n", "100", "-l", "500", "-z", "5"));
-        switch (mode) {
+        boolean ipv6 = mode.startsWith("ipv6-");
+        switch (mode.replace("ipv6-", "")) {
             case "udp-send" -> flags.add("-s");
             case "tcp-channel" -> flags.add("-t");
             case "client-to-client" -> flags.addAll(List.of("-y", "-c"));
             default -> { }
         }
-        String output = uclient("interop-" + mode, flags);
+        if (ipv6) {
+            flags.add("-v"); // prints the relayed address it received
+        }
+        String output = uclient("interop-" + mode, flags, ipv6);
+        if (ipv6) {
+            assertTrue(output.contains("IPv6. Received relay addr: ::1:"), "an IPv6 relayed address:\n" + output);
+        }
         Matcher totals = TOTALS.matcher(output);
         assertTrue(totals.find(), "uclient printed totals:\n" + output);
         long sent = Long.parseLong(totals.group(1));

@@ -36,7 +36,8 @@ class TurnAuthTest {
     }
 
     private void release(TurnTestClient client) throws Exception {
-        assertEquals(StunClass.SUCCESS, client.request(StunMethod.REFRESH, new Lifetime(0)).messageClass());
+        StunMessage answer = client.request(StunMethod.REFRESH, new Lifetime(0));
+        assertEquals(StunClass.SUCCESS, answer.messageClass(), "Refresh(0) error " + errorCode(answer));
     }
 
     @Test
@@ -124,12 +125,15 @@ class TurnAuthTest {
 
     @Test
     void otherUsersCannotTouchAnAllocationAndRequestsWithoutOneGet437() throws Exception {
+        // One expiry for both users: the username embeds it, so a second boundary crossed between two
+        // inAnHour() calls would make "owner" another user (441) on a slow machine.
+        long expiry = inAnHour();
         try (TurnTestClient client = TurnTestClient.udp(server())) {
-            client.credentials("test-secret-current", inAnHour(), "site-auth", "owner");
+            client.credentials("test-secret-current", expiry, "site-auth", "owner");
             assertEquals(StunClass.SUCCESS, client.allocate().messageClass());
-            client.credentials("test-secret-current", inAnHour(), "site-auth", "someone-else");
+            client.credentials("test-secret-current", expiry, "site-auth", "someone-else");
             assertEquals(ErrorCode.WRONG_CREDENTIALS, errorCode(client.request(StunMethod.REFRESH, new Lifetime(600))));
-            client.credentials("test-secret-current", inAnHour(), "site-auth", "owner");
+            client.credentials("test-secret-current", expiry, "site-auth", "owner");
             release(client);
             assertEquals(ErrorCode.ALLOCATION_MISMATCH, errorCode(client.request(StunMethod.REFRESH, new Lifetime(600))));
         }
@@ -142,9 +146,9 @@ class TurnAuthTest {
             client.challenge();
             assertEquals(ErrorCode.UNSUPPORTED_TRANSPORT_PROTOCOL, errorCode(client.transact(
                     client.signed(StunMethod.ALLOCATE, new RequestedTransport(RequestedTransport.TCP)))));
+            // An unknown family (IPv6 is on in the test profile; IPv6 off: StandaloneServerTest).
             assertEquals(ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, errorCode(client.transact(client.signed(
-                    StunMethod.ALLOCATE, new RequestedTransport(17),
-                    new io.c2c.relay.protocol.RequestedAddressFamily(io.c2c.relay.protocol.RequestedAddressFamily.IPV6)))));
+                    StunMethod.ALLOCATE, new RequestedTransport(17), new io.c2c.relay.protocol.RequestedAddressFamily(0x03)))));
             assertEquals(ErrorCode.BAD_REQUEST, errorCode(client.transact(client.signed(StunMethod.ALLOCATE))),
                     "REQUESTED-TRANSPORT missing");
         }

@@ -30,8 +30,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Forbidden peer addresses at CreatePermission, ChannelBind and Send; quotas (486) and the
- * per-allocation bandwidth cap. Only 127.0.0.1/32 is allow-listed in the test profile, so
- * 127.0.0.2 proves that loopback stays denied unless allow-listed.
+ * per-allocation bandwidth cap. Only 127.0.0.1/32 and ::1/128 are allow-listed in the test profile, so
+ * 127.0.0.2 proves that loopback stays denied unless allow-listed (::1 is denied by default, see
+ * PeerAddressPolicyTest; TurnIpv6Test checks the IPv6 classes on an IPv6 allocation).
  */
 @QuarkusTest
 class TurnSecurityTest {
@@ -60,7 +61,7 @@ class TurnSecurityTest {
 
     @ParameterizedTest(name = "{0} is refused")
     @ValueSource(strings = {"127.0.0.2", "0.0.0.0", "10.0.0.1", "172.16.5.4", "192.168.1.1", "100.64.0.1",
-        "169.254.169.254", "224.0.0.1", "255.255.255.255", "192.0.2.1", "::1", "::", "fe80::1", "fd00::1", "ff02::1",
+        "169.254.169.254", "224.0.0.1", "255.255.255.255", "192.0.2.1", "::", "fe80::1", "fd00::1", "ff02::1",
         "mapped:00000000000000000000ffff7f000002", "mapped:00000000000000000000ffffa9fea9fe",
         "mapped:0000000000000000000000000a000001"})
     void forbiddenPeersAreRefusedAtCreatePermissionAndChannelBind(String ip) throws Exception {

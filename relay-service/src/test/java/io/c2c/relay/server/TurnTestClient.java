@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -57,7 +58,8 @@ public final class TurnTestClient implements AutoCloseable {
             tcpOut = tcp.getOutputStream();
             udp = null;
         } else {
-            udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+            // A local address of the server's family: ::1 for a server on ::1.
+            udp = new DatagramSocket(new InetSocketAddress(server.getAddress() instanceof Inet6Address ? "::1" : "127.0.0.1", 0));
             udp.setSoTimeout(TIMEOUT_MS);
             tcp = null;
             tcpIn = null;
