@@ -1,7 +1,7 @@
 // Signaling benchmark: c2c signaling-service (two pods sharing one Redis: same-pod and cross-pod)
 // side by side with the PeerJS server (npm `peer`), in one run, same load generator.
 // Usage (from the repository root, after ./mvnw -B package -pl signaling-service -am -DskipTests):
-//   node bench/signaling/bench.mjs [--pairs 200] [--window 8] [--seconds 10] [--warmup 5] [--hold 5000] [--rate N]
+//   node bench/signaling/bench.mjs [--pairs 200] [--window 8] [--seconds 10] [--warmup 20] [--hold 5000] [--rate N]
 // --rate N switches to an open loop: N signals/s in total, spread evenly over the pairs and both directions,
 // sent on a 1 ms clock (paced by elapsed time) whatever the deliveries do, so latency is measured at that load, not at saturation.
 // Everything listens on 127.0.0.1; all processes are started here and stopped at the end.
@@ -27,7 +27,7 @@ const HOLD = HOLDS[0];
 const SKIP_RELAY = 'skip-relay' in args;
 // --scenarios same,cross,peerjs (default all three): which relay scenarios to run, e.g. to profile one of them
 const SCENARIOS = new Set(String(args.scenarios ?? 'same,cross,peerjs').split(','));
-const WARMUP = Number(args.warmup ?? 5);
+const WARMUP = Number(args.warmup ?? 20); // seconds; below ~20 the JIT still compiles in the measured window
 const RATE = Number(args.rate ?? 0);
 const ORIGIN = 'http://bench.local';
 const children = [];
