@@ -52,6 +52,11 @@ class RouteScriptTest {
         return outcomes;
     }
 
+    /** Collects what is published to {@code pod}'s inbox, as that pod would receive it. */
+    private PubSubCommands.RedisSubscriber listen(String pod, List<String> heard) {
+        return redis.pubsub(String.class).subscribe(RedisKeys.inbox(pod), heard::add);
+    }
+
     private static String envelope(String to, String body) {
         return Envelope.message("demo", to, 1L, 0, "t." + body, "{\"n\":\"" + body + "\"}").encode();
     }
@@ -60,7 +65,7 @@ class RouteScriptTest {
     void oneCallRoutesEachMessageOnItsPathAndBatchesThePublishPerPod() throws Exception {
         String podB = "pod-b-" + run;
         List<String> heardByB = new CopyOnWriteArrayList<>();
-        PubSubCommands.RedisSubscriber subscriber = redis.pubsub(String.class).subscribe(RedisKeys.inbox(podB), heardByB::add);
+        PubSubCommands.RedisSubscriber subscriber = listen(podB, heardByB);
         try {
             String onB1 = peer("b1", "demo", podB, "c");
             String onB2 = peer("b2", "demo", podB, "c");
@@ -106,7 +111,7 @@ class RouteScriptTest {
     void messagesRoutedTogetherShareRouteCallsAndPublishes() throws Exception {
         String podB = "pod-b-" + run;
         List<String> heardByB = new CopyOnWriteArrayList<>();
-        PubSubCommands.RedisSubscriber subscriber = redis.pubsub(String.class).subscribe(RedisKeys.inbox(podB), heardByB::add);
+        PubSubCommands.RedisSubscriber subscriber = listen(podB, heardByB);
         try {
             String target = peer("bt", "demo", podB, "c");
             List<io.smallrye.mutiny.Uni<String>> outcomes = new ArrayList<>();
