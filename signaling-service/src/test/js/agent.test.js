@@ -5,7 +5,7 @@ import { manifestJson, randomBytes, settle } from './support.js';
 
 // PeerAgent's signaling side in Node (no RTCPeerConnection is needed until a peer is contacted): a scripted socket
 // stands in for signaling-service, whose real behaviour is tested against the server in SiteDeliveryIT.
-function scriptedServer() {
+function scriptedServer(holders = ['c'.repeat(32)]) {
   const sent = [];
   class FakeSocket {
     constructor() {
@@ -16,12 +16,12 @@ function scriptedServer() {
     send(text) {
       const message = JSON.parse(text);
       sent.push(message);
-      if (message.type === 'find') {
-        setImmediate(() => this.onmessage?.({ data: JSON.stringify({ type: 'found', re: message.id, asset: message.asset, stale: false, peers: [{ peerId: 'c'.repeat(32) }] }) }));
-      }
-      if (message.type === 'hello') {
-        setImmediate(() => this.onmessage?.({ data: JSON.stringify({ type: 'welcome', re: message.id, peerId: 'a'.repeat(32), resumeToken: 'b'.repeat(32), heartbeatIntervalMs: 0, iceServers: [] }) }));
-      }
+      const answer = message.type === 'hello'
+        ? { type: 'welcome', re: message.id, peerId: 'a'.repeat(32), resumeToken: 'b'.repeat(32), heartbeatIntervalMs: 0, iceServers: [] }
+        : message.type === 'find'
+          ? { type: 'found', re: message.id, asset: message.asset, stale: false, peers: holders.map((peerId) => ({ peerId })) }
+          : null;
+      if (answer) setImmediate(() => this.onmessage?.({ data: JSON.stringify(answer) }));
     }
 
     close() {
@@ -224,24 +224,7 @@ test('a full pool makes room for a new peer by closing the connection idle the l
 
 test('of the holders discovery names, the agent connects to a random few (connectFanout), not always the first ones', async () => {
   const named = Array.from({ length: 12 }, (_, i) => `h${String(i).padStart(2, '0')}`.padEnd(32, 'x'));
-  const sent = [];
-  class NamingSocket {
-    constructor() {
-      this.readyState = 0;
-      setImmediate(() => { this.readyState = 1; this.onopen?.(); });
-    }
-
-    send(text) {
-      const m = JSON.parse(text);
-      sent.push(m);
-      const answer = m.type === 'hello'
-        ? { type: 'welcome', re: m.id, peerId: 'a'.repeat(32), resumeToken: 'b'.repeat(32), heartbeatIntervalMs: 0, iceServers: [] }
-        : m.type === 'find' ? { type: 'found', re: m.id, asset: m.asset, stale: false, peers: named.map((peerId) => ({ peerId })) } : null;
-      if (answer) setImmediate(() => this.onmessage?.({ data: JSON.stringify(answer) }));
-    }
-
-    close() { this.readyState = 3; }
-  }
+  const { FakeSocket: NamingSocket, sent } = scriptedServer(named);
   class SilentPeerConnection {
     createDataChannel() { return { addEventListener() {}, close() {} }; }
 
@@ -372,22 +355,7 @@ test('candidates that come before the peer\'s offer are kept (bounded) and added
 
 test('a file asked for while connections to its holders are still opening waits for the first to open (within connectWaitMs), not for the origin', async () => {
   const named = ['h1', 'h2', 'h3', 'h4'].map((id) => id.padEnd(32, 'x'));
-  class NamingSocket {
-    constructor() {
-      this.readyState = 0;
-      setImmediate(() => { this.readyState = 1; this.onopen?.(); });
-    }
-
-    send(text) {
-      const m = JSON.parse(text);
-      const answer = m.type === 'hello'
-        ? { type: 'welcome', re: m.id, peerId: 'a'.repeat(32), resumeToken: 'b'.repeat(32), heartbeatIntervalMs: 0, iceServers: [] }
-        : m.type === 'find' ? { type: 'found', re: m.id, asset: m.asset, stale: false, peers: named.map((peerId) => ({ peerId })) } : null;
-      if (answer) setImmediate(() => this.onmessage?.({ data: JSON.stringify(answer) }));
-    }
-
-    close() { this.readyState = 3; }
-  }
+  const { FakeSocket: NamingSocket } = scriptedServer(named);
   const channels = new Map();
   class OpenablePeerConnection {
     createDataChannel() {
