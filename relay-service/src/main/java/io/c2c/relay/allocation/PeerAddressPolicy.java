@@ -31,8 +31,8 @@ public final class PeerAddressPolicy {
     }
 
     /**
-     * The address to actually send to: an IPv4-mapped IPv6 address becomes its IPv4 form (the
-     * relay sockets are IPv4), anything else is returned as is.
+     * The address to actually send to: an IPv4-mapped IPv6 address becomes its IPv4 form (it is
+     * relayed, and judged by the family rules, as the IPv4 peer it names), anything else is returned as is.
      */
     public static InetAddress normalize(InetAddress address) {
         return AddressClassifier.unmapped(address);
