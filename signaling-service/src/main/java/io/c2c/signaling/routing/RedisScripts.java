@@ -107,8 +107,9 @@ public class RedisScripts {
     /**
      * Refreshes a batch of peers. KEYS presence, then per peer: peer, peerRooms, peerAssets. ARGV pod, deadline,
      * recTtlMs, then per peer: peerId, site, conn, tokHash, roomCount, rooms... → per peer 1, or 0 when another
-     * connection owns it now. Writes each whole record, so a Redis that lost its data is rebuilt from live
-     * connections.
+     * connection owns it now. A peer whose record is gone (Redis lost its data) is written back whole, its rooms
+     * from the pod's list; otherwise its rooms are the ones Redis holds, and only their expiry is pushed back: the
+     * pod's list may be older than a leave that ran meanwhile, and must not put the peer back into that room.
      */
     public static final Script REFRESH = new Script(true, """
             local out = {}
@@ -123,12 +124,15 @@ public class RedisScripts {
                 redis.call('HSET', peer, 'site', site, 'pod', ARGV[1], 'conn', conn, 'tok', tok, 'state', 'c')
                 redis.call('PEXPIRE', peer, ARGV[3])
                 redis.call('ZADD', KEYS[1], ARGV[2], id)
-                for r = a + 5, a + 4 + rooms do
-                  local room = '%s' .. site .. ':' .. ARGV[r]
-                  redis.call('SADD', room, id)
-                  redis.call('PEXPIRE', room, ARGV[3])
-                  redis.call('SADD', peerRooms, ARGV[r])
-                  redis.call('PEXPIRE', '%s' .. site .. ':' .. ARGV[r], ARGV[3])
+                if not cur then
+                  for r = a + 5, a + 4 + rooms do
+                    redis.call('SADD', '%s' .. site .. ':' .. ARGV[r], id)
+                    redis.call('SADD', peerRooms, ARGV[r])
+                  end
+                end
+                for _, room in ipairs(redis.call('SMEMBERS', peerRooms)) do
+                  redis.call('PEXPIRE', '%s' .. site .. ':' .. room, ARGV[3])
+                  redis.call('PEXPIRE', '%s' .. site .. ':' .. room, ARGV[3])
                 end
                 redis.call('PEXPIRE', peerRooms, ARGV[3])
                 redis.call('PEXPIRE', peerAssets, ARGV[3])
@@ -137,7 +141,7 @@ public class RedisScripts {
               a = a + 5 + rooms
             end
             return out
-            """.formatted(RedisKeys.ROOM_PREFIX, RedisKeys.ROOM_VERSION_PREFIX));
+            """.formatted(RedisKeys.ROOM_PREFIX, RedisKeys.ROOM_PREFIX, RedisKeys.ROOM_VERSION_PREFIX));
 
     /** KEYS peer, presence, peerRooms, peerAssets, buf. ARGV peerId, conn, deadline, recTtlMs. → 1 detached, 0 not ours */
     public static final Script DETACH = new Script(true, """

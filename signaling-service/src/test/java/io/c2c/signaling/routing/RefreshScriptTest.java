@@ -69,4 +69,26 @@ class RefreshScriptTest {
         assertEquals("pod-" + run, redis.hash(String.class).hget(RedisKeys.peer(third), "pod"));
         assertEquals((double) deadline, redis.sortedSet(String.class).zscore(RedisKeys.PRESENCE, third).orElseThrow());
     }
+
+    @Test
+    void aRefreshDoesNotPutBackAPeerThatLeftARoomAfterThePodListedIt() {
+        String peer = id("b1");
+        String kept = "kept-" + run;
+        String left = "left-" + run;
+        redis.hash(String.class).hset(RedisKeys.peer(peer), Map.of("site", "demo", "pod", "pod-" + run, "conn", "conn-1", "state", "c"));
+        redis.set(String.class).sadd(RedisKeys.peerRooms(peer), kept);
+        redis.set(String.class).sadd(RedisKeys.room("demo", kept), peer);
+        redis.set(String.class).sadd(RedisKeys.room("demo", left), id("b2"));
+        long deadline = System.currentTimeMillis() + 60_000;
+        // the pod's list still names the room the peer has just left (the LEAVE script ran after the list was taken)
+        List<String> keys = List.of(RedisKeys.PRESENCE, RedisKeys.peer(peer), RedisKeys.peerRooms(peer), RedisKeys.peerAssets(peer));
+        List<String> args = List.of("pod-" + run, Long.toString(deadline), "60000", peer, "demo", "conn-1", "hash", "2", kept, left);
+        List<Long> outcomes = new ArrayList<>();
+        scripts.run(RedisScripts.REFRESH, keys, args).await().atMost(Duration.ofSeconds(5)).forEach(r -> outcomes.add(r.toLong()));
+
+        assertEquals(List.of(1L), outcomes);
+        assertEquals(Set.of(id("b2")), redis.set(String.class).smembers(RedisKeys.room("demo", left)), "not put back into the room it left");
+        assertEquals(Set.of(kept), redis.set(String.class).smembers(RedisKeys.peerRooms(peer)));
+        assertTrue(redis.key().pttl(RedisKeys.room("demo", kept)) > 0, "its rooms' expiry is pushed back");
+    }
 }
