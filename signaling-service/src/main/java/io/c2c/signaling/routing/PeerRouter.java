@@ -1,6 +1,5 @@
 package io.c2c.signaling.routing;
 
-import io.c2c.signaling.config.SignalingConfig;
 import io.c2c.signaling.metrics.SignalingMetrics;
 import io.c2c.signaling.session.Ids;
 import io.c2c.signaling.session.LocalSessions;
@@ -40,8 +39,6 @@ public class PeerRouter {
     private final LocalSessions sessions;
     private final PodIdentity identity;
     private final SignalingMetrics metrics;
-    private final String bufferMax;
-    private final String bufferTtl;
     private final String idPrefix = Ids.random128().substring(0, 12) + ".";
     private final AtomicLong sequence = new AtomicLong();
     /** Ids of envelopes delivered from the inbox recently; a second copy (duplicate subscription) is dropped. */
@@ -54,14 +51,12 @@ public class PeerRouter {
             });
 
     public PeerRouter(RedisScripts scripts, RouteBatcher batcher, LocalSessions sessions, PodIdentity identity,
-                      SignalingMetrics metrics, SignalingConfig config) {
+                      SignalingMetrics metrics) {
         this.scripts = scripts;
         this.batcher = batcher;
         this.sessions = sessions;
         this.identity = identity;
         this.metrics = metrics;
-        this.bufferMax = Integer.toString(config.resumeBufferMax());
-        this.bufferTtl = Long.toString(RouteBatcher.bufferTtlMillis(config));
     }
 
     /** Sends {@code body} (a server message's JSON) to {@code peerId} of {@code site}. */
@@ -124,7 +119,7 @@ public class PeerRouter {
     private Uni<Outcome> notHere(Envelope envelope) {
         return scripts.run(RedisScripts.BUFFER_IF_OWNER,
                         List.of(RedisKeys.peer(envelope.to()), RedisKeys.buffer(envelope.to())),
-                        List.of(identity.podId(), envelope.encode(), bufferMax, bufferTtl))
+                        List.of(identity.podId(), envelope.encode(), batcher.bufferMax(), batcher.bufferTtl()))
                 .chain(response -> {
                     String result = response.toString();
                     if ("moved".equals(result) && envelope.hop() < MAX_HOPS) {

@@ -50,8 +50,18 @@ public class RouteBatcher {
     }
 
     /** How long a resume buffer outlives its last message: past both the resume grace and a pod's presence. */
-    static long bufferTtlMillis(SignalingConfig config) {
+    private static long bufferTtlMillis(SignalingConfig config) {
         return Math.max(config.resumeGrace().toMillis(), config.presenceTtl().toMillis()) * 2;
+    }
+
+    /** Most messages a resume buffer keeps, as the scripts take it. */
+    String bufferMax() {
+        return bufferMax;
+    }
+
+    /** A resume buffer's expiry in milliseconds, as the scripts take it. */
+    String bufferTtl() {
+        return bufferTtl;
     }
 
     /** The routing outcome of {@code envelope}: gone, local, sent, buffered or full. */

@@ -38,7 +38,8 @@ class EnvelopeTest {
 
     @Test
     void aBodyHoldingTheBatchSeparatorIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> Envelope.message("demo", "p1", 1L, 0, "a.1", "{\"x\":\"\u001e\"}"));
+        Envelope withSeparator = Envelope.message("demo", "p1", 1L, 0, "a.1", "{\"x\":\"\u001e\"}");
+        assertThrows(IllegalArgumentException.class, withSeparator::encode, "refused where it would enter a batch");
     }
 
     @ParameterizedTest

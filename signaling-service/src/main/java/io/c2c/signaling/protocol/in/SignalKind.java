@@ -4,6 +4,9 @@ package io.c2c.signaling.protocol.in;
 public enum SignalKind {
     OFFER("offer"), ANSWER("answer"), CANDIDATE("candidate"), BYE("bye");
 
+    /** {@code values()} copies its array on every call; decoding a signal looks kinds up often. */
+    private static final SignalKind[] ALL = values();
+
     private final String wire;
 
     SignalKind(String wire) {
@@ -16,7 +19,7 @@ public enum SignalKind {
 
     /** The kind with this wire name, or null. */
     public static SignalKind fromWire(String wire) {
-        for (SignalKind kind : values()) {
+        for (SignalKind kind : ALL) {
             if (kind.wire.equals(wire)) {
                 return kind;
             }
