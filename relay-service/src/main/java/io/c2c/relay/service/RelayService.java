@@ -72,9 +72,10 @@ public class RelayService {
         }
         this.allocations = new AllocationManager(config.quota().allocationsPerUser(), config.quota().allocationsPerSite(),
                 config.quota().allocationsPerNode(),
-                new RelayPortPool(relayBind, relay.minPort(), relay.maxPort(), TurnListeners.datagramChannels(epoll)),
+                new RelayPortPool(relayBind, relay.minPort(), relay.maxPort(), TurnListeners.datagramChannels(epoll, relayBind)),
                 relayBindV6 == null ? null
-                        : new RelayPortPool(relayBindV6, relay.minPort(), relay.maxPort(), TurnListeners.datagramChannels(epoll)),
+                        : new RelayPortPool(relayBindV6, relay.minPort(), relay.maxPort(),
+                                TurnListeners.datagramChannels(epoll, relayBindV6)),
                 a -> { });
         this.metrics = new RelayMetrics(registry, allocations);
         InetAddress publicV4 = ip(config.publicAddress());

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -18,6 +19,8 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -91,7 +94,9 @@ public final class TurnListeners implements AutoCloseable {
                                 new TcpClientHandler(server, connections, maxTcpConnections));
                     }
                 });
-        Bootstrap udpBootstrap = new Bootstrap().group(group).channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+        InternetProtocolFamily family = familyOf(address.getAddress());
+        Bootstrap udpBootstrap = new Bootstrap().group(group)
+                .channelFactory(() -> epoll ? new EpollDatagramChannel(family) : new NioDatagramChannel(family))
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(epoll ? READ_BATCH : DATAGRAM))
@@ -123,14 +128,16 @@ public final class TurnListeners implements AutoCloseable {
 
     /**
      * A factory of unregistered datagram channels for relay sockets, of the kind the event loops
-     * run (epoll when Vert.x uses native transport, NIO otherwise), with 4 KiB read slots per datagram.
+     * run (epoll when Vert.x uses native transport, NIO otherwise) and of {@code bindAddress}'s family, with
+     * 4 KiB read slots per datagram.
      */
-    public static Supplier<Channel> datagramChannels(boolean epoll) {
+    public static Supplier<Channel> datagramChannels(boolean epoll, InetAddress bindAddress) {
         if (epoll && !Epoll.isAvailable()) {
             throw new IllegalStateException("native epoll requested but unavailable", Epoll.unavailabilityCause());
         }
+        InternetProtocolFamily family = familyOf(bindAddress);
         return () -> {
-            Channel channel = epoll ? new EpollDatagramChannel() : new NioDatagramChannel();
+            Channel channel = epoll ? new EpollDatagramChannel(family) : new NioDatagramChannel(family);
             channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(epoll ? READ_BATCH : DATAGRAM));
             // Room for a burst from a peer while the event loop is busy; the kernel only commits what is used.
             channel.config().setOption(ChannelOption.SO_RCVBUF, RELAY_SOCKET_BUFFER);
@@ -140,6 +147,15 @@ public final class TurnListeners implements AutoCloseable {
             }
             return channel;
         };
+    }
+
+    /**
+     * The socket family for a bind address: an IPv4 address gets a plain AF_INET socket. Netty's default
+     * is a dual-stack AF_INET6 socket, which costs every IPv4 datagram the IPv6 send and receive paths and
+     * IPv4-mapped address conversions; an IPv4 listener or relay address never needs IPv6.
+     */
+    static InternetProtocolFamily familyOf(InetAddress bindAddress) {
+        return bindAddress instanceof Inet4Address ? InternetProtocolFamily.IPv4 : InternetProtocolFamily.IPv6;
     }
 
     public InetSocketAddress udpAddress() {

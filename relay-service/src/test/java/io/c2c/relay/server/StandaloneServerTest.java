@@ -60,7 +60,7 @@ class StandaloneServerTest {
         group = new NioEventLoopGroup(1);
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         AllocationManager allocations = new AllocationManager(10, 10, 10,
-                new RelayPortPool(loopback, 43000, 43099, TurnListeners.datagramChannels(false)), a -> { });
+                new RelayPortPool(loopback, 43000, 43099, TurnListeners.datagramChannels(false, loopback)), a -> { });
         metrics = new RelayMetrics(new SimpleMeterRegistry(), allocations);
         server = new TurnServer(allocations, new TurnRestCredentials(List.of(SECRET), "standalone"),
                 new NonceService(Duration.ofMinutes(10), Clock.systemUTC()), new SourceRateLimiter(100),
