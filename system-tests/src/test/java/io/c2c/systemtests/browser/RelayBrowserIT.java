@@ -1,10 +1,14 @@
 package io.c2c.systemtests.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.c2c.testing.DemoOriginServer;
 import io.c2c.testing.FreePorts;
 import io.c2c.testing.PackagedService;
@@ -23,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * The relay issue's browser interop: two separate headless Chromium processes, forced to
  * {@code iceTransportPolicy: 'relay'}, connect a data channel through the packaged relay-service
  * with the credentials its ice-servers endpoint issues, and the selected candidate pair is relay
- * on both ends. Loopback peers are allowed explicitly, as only the tests need.
+ * on both ends: once with only the UDP TURN URLs, once with only the TCP ones (TURN over TCP from
+ * the browser). Loopback peers are allowed explicitly, as only the tests need.
  */
 class RelayBrowserIT {
 
@@ -54,28 +59,52 @@ class RelayBrowserIT {
         Path pages = Path.of("src/test/resources/browser").toAbsolutePath();
         try (PackagedService relay = PackagedService.start("relay-service", FreePorts.next(), secrets, properties, dir,
                 Duration.ofSeconds(90));
-             DemoOriginServer site = DemoOriginServer.start(0, pages);
-             HeadlessChromium alice = HeadlessChromium.start(dir.resolve("alice"));
-             HeadlessChromium bob = HeadlessChromium.start(dir.resolve("bob"))) {
+             DemoOriginServer site = DemoOriginServer.start(0, pages)) {
             JsonNode ice = iceServers(relay, "site-relay-it", "peer-alice");
             assertTrue(ice.path("iceServers").toString().contains("turn:127.0.0.1:" + turnPort), ice.toString());
-            String config = new ObjectMapper().writeValueAsString(Map.of(
-                    "iceServers", ice.path("iceServers"), "iceTransportPolicy", "relay"));
+            // One pair of browsers per TURN transport: given both, Chromium picks whichever allocation answers
+            // first, which made the transport of the selected pair a race under load.
+            for (String transport : new String[] {"udp", "tcp"}) {
+                String config = new ObjectMapper().writeValueAsString(Map.of(
+                        "iceServers", onlyTurnOver(ice.path("iceServers"), transport), "iceTransportPolicy", "relay"));
+                try (HeadlessChromium alice = HeadlessChromium.start(dir.resolve("alice-" + transport));
+                     HeadlessChromium bob = HeadlessChromium.start(dir.resolve("bob-" + transport))) {
+                    alice.open(site.url() + "/blank.html");
+                    bob.open(site.url() + "/blank.html");
+                    WebRtcPair.connect(alice, bob, config, STEP);
 
-            alice.open(site.url() + "/blank.html");
-            bob.open(site.url() + "/blank.html");
-            WebRtcPair.connect(alice, bob, config, STEP);
+                    alice.execute("window.h.dc.send(JSON.stringify({via: 'turn'}));");
+                    assertEquals("{\"via\":\"turn\"}", WebRtcPair.firstReceived(bob, STEP));
 
-            alice.execute("window.h.dc.send(JSON.stringify({via: 'turn'}));");
-            assertEquals("{\"via\":\"turn\"}", WebRtcPair.firstReceived(bob, STEP));
-
-            for (HeadlessChromium browser : new HeadlessChromium[] {alice, bob}) {
-                JsonNode pair = WebRtcPair.selectedPair(browser, STEP);
-                assertEquals("relay", pair.path("local").asText(), pair.toString());
-                assertEquals("relay", pair.path("remote").asText(), pair.toString());
-                assertEquals("udp", pair.path("relayProtocol").asText(), pair.toString());
+                    for (HeadlessChromium browser : new HeadlessChromium[] {alice, bob}) {
+                        JsonNode pair = WebRtcPair.selectedPair(browser, STEP);
+                        assertEquals("relay", pair.path("local").asText(), pair.toString());
+                        assertEquals("relay", pair.path("remote").asText(), pair.toString());
+                        assertEquals(transport, pair.path("relayProtocol").asText(), pair.toString());
+                    }
+                }
             }
         }
+    }
+
+    /** The ice servers with only their {@code turn:} URLs over {@code transport} (and their credentials). */
+    private static ArrayNode onlyTurnOver(JsonNode iceServers, String transport) {
+        ArrayNode kept = JsonNodeFactory.instance.arrayNode();
+        for (JsonNode server : iceServers) {
+            ArrayNode urls = JsonNodeFactory.instance.arrayNode();
+            JsonNode all = server.path("urls");
+            for (JsonNode url : all.isArray() ? all : JsonNodeFactory.instance.arrayNode().add(all)) {
+                String text = url.asText();
+                if (text.startsWith("turn:") && text.endsWith("transport=" + transport)) {
+                    urls.add(text);
+                }
+            }
+            if (!urls.isEmpty()) {
+                kept.add(((ObjectNode) server.deepCopy()).set("urls", urls));
+            }
+        }
+        assertFalse(kept.isEmpty(), "no turn: URL over " + transport + " in " + iceServers);
+        return kept;
     }
 
     private static JsonNode iceServers(PackagedService relay, String site, String peer) throws Exception {
