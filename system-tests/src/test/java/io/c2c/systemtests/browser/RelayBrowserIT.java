@@ -60,8 +60,15 @@ class RelayBrowserIT {
         try (PackagedService relay = PackagedService.start("relay-service", FreePorts.next(), secrets, properties, dir,
                 Duration.ofSeconds(90));
              DemoOriginServer site = DemoOriginServer.start(0, pages)) {
+            // The node registers in Redis by its first heartbeat, shortly after it is ready; until then the
+            // endpoint names another node (other ITs' relays share this Redis), so wait for ours, bounded.
             JsonNode ice = iceServers(relay, "site-relay-it", "peer-alice");
-            assertTrue(ice.path("iceServers").toString().contains("turn:127.0.0.1:" + turnPort), ice.toString());
+            for (long deadline = System.nanoTime() + STEP.toNanos();
+                    !namesPort(ice, turnPort) && System.nanoTime() < deadline; ) {
+                Thread.sleep(200);
+                ice = iceServers(relay, "site-relay-it", "peer-alice");
+            }
+            assertTrue(namesPort(ice, turnPort), ice.toString());
             // One pair of browsers per TURN transport: given both, Chromium picks whichever allocation answers
             // first, which made the transport of the selected pair a race under load.
             for (String transport : new String[] {"udp", "tcp"}) {
@@ -85,6 +92,10 @@ class RelayBrowserIT {
                 }
             }
         }
+    }
+
+    private static boolean namesPort(JsonNode ice, int turnPort) {
+        return ice.path("iceServers").toString().contains("turn:127.0.0.1:" + turnPort + "?");
     }
 
     /** The ice servers with only their {@code turn:} URLs over {@code transport} (and their credentials). */
