@@ -103,8 +103,10 @@ public final class RelayPortPool {
             if (e.getValue().expiresAt() > now) {
                 return false;
             }
+            // The port is read before the close: a closed NIO channel no longer knows its local address.
+            int port = port(e.getValue().channel());
             e.getValue().channel().close();
-            release(port(e.getValue().channel()));
+            release(port);
             return true;
         });
     }
