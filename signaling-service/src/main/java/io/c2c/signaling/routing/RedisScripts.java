@@ -126,13 +126,13 @@ public class RedisScripts {
                 redis.call('ZADD', KEYS[1], ARGV[2], id)
                 if not cur then
                   for r = a + 5, a + 4 + rooms do
-                    redis.call('SADD', '%s' .. site .. ':' .. ARGV[r], id)
+                    redis.call('SADD', '%1$s' .. site .. ':' .. ARGV[r], id)
                     redis.call('SADD', peerRooms, ARGV[r])
                   end
                 end
                 for _, room in ipairs(redis.call('SMEMBERS', peerRooms)) do
-                  redis.call('PEXPIRE', '%s' .. site .. ':' .. room, ARGV[3])
-                  redis.call('PEXPIRE', '%s' .. site .. ':' .. room, ARGV[3])
+                  redis.call('PEXPIRE', '%1$s' .. site .. ':' .. room, ARGV[3])
+                  redis.call('PEXPIRE', '%2$s' .. site .. ':' .. room, ARGV[3])
                 end
                 redis.call('PEXPIRE', peerRooms, ARGV[3])
                 redis.call('PEXPIRE', peerAssets, ARGV[3])
@@ -141,7 +141,7 @@ public class RedisScripts {
               a = a + 5 + rooms
             end
             return out
-            """.formatted(RedisKeys.ROOM_PREFIX, RedisKeys.ROOM_PREFIX, RedisKeys.ROOM_VERSION_PREFIX));
+            """.formatted(RedisKeys.ROOM_PREFIX, RedisKeys.ROOM_VERSION_PREFIX));
 
     /** KEYS peer, presence, peerRooms, peerAssets, buf. ARGV peerId, conn, deadline, recTtlMs. → 1 detached, 0 not ours */
     public static final Script DETACH = new Script(true, """

@@ -78,6 +78,7 @@ class RefreshScriptTest {
         redis.hash(String.class).hset(RedisKeys.peer(peer), Map.of("site", "demo", "pod", "pod-" + run, "conn", "conn-1", "state", "c"));
         redis.set(String.class).sadd(RedisKeys.peerRooms(peer), kept);
         redis.set(String.class).sadd(RedisKeys.room("demo", kept), peer);
+        redis.value(String.class).set(RedisKeys.roomVersion("demo", kept), "3");
         redis.set(String.class).sadd(RedisKeys.room("demo", left), id("b2"));
         long deadline = System.currentTimeMillis() + 60_000;
         // the pod's list still names the room the peer has just left (the LEAVE script ran after the list was taken)
@@ -90,5 +91,6 @@ class RefreshScriptTest {
         assertEquals(Set.of(id("b2")), redis.set(String.class).smembers(RedisKeys.room("demo", left)), "not put back into the room it left");
         assertEquals(Set.of(kept), redis.set(String.class).smembers(RedisKeys.peerRooms(peer)));
         assertTrue(redis.key().pttl(RedisKeys.room("demo", kept)) > 0, "its rooms' expiry is pushed back");
+        assertTrue(redis.key().pttl(RedisKeys.roomVersion("demo", kept)) > 0, "and their versions'");
     }
 }
