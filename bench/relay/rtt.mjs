@@ -122,7 +122,7 @@ function transact(socket, message) {
 
 function errorCode(answer) {
   const value = answer.attributes.get(ATTR.ERROR_CODE);
-  return value ? value.readUInt8(2) * 100 + value.readUInt8(3) : 0;
+  return value && value.length >= 4 ? value.readUInt8(2) * 100 + value.readUInt8(3) : 0;
 }
 
 /**
@@ -149,6 +149,7 @@ async function connectOnce(index) {
   if (errorCode(challenge) !== 401) throw new Error(`expected 401, got ${errorCode(challenge)}`);
   const realm = challenge.attributes.get(ATTR.REALM);
   const nonce = challenge.attributes.get(ATTR.NONCE);
+  if (!realm || !nonce) throw new Error('the 401 carries no REALM or NONCE');
   const key = crypto.createHash('md5').update(`${username}:${realm}:${password}`).digest();
   const credentials = [attribute(ATTR.USERNAME, Buffer.from(username)), attribute(ATTR.REALM, realm),
     attribute(ATTR.NONCE, nonce)];
