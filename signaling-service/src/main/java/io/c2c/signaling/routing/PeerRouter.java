@@ -4,6 +4,7 @@ import io.c2c.signaling.metrics.SignalingMetrics;
 import io.c2c.signaling.session.Ids;
 import io.c2c.signaling.session.LocalSessions;
 import io.c2c.signaling.session.PeerSession;
+import io.c2c.signaling.session.SendOrder;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import java.util.Collections;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -61,8 +63,7 @@ public class PeerRouter {
 
     /** Sends {@code body} (a server message's JSON) to {@code peerId} of {@code site}. */
     public Uni<Outcome> deliver(String site, String peerId, String body) {
-        Envelope envelope = Envelope.message(site, peerId, SignalingMetrics.nowMicros(), 0,
-                idPrefix + Long.toHexString(sequence.incrementAndGet()), body);
+        Envelope envelope = Envelope.message(site, peerId, SignalingMetrics.nowMicros(), 0, nextId(), body);
         PeerSession local = sessions.byPeer(peerId);
         if (local != null && site.equals(local.site()) && local.closeIntent() != PeerSession.CloseIntent.NONE
                 && !local.connection().isClosed()) {
@@ -72,6 +73,43 @@ public class PeerRouter {
             return deliverLocally(envelope);
         }
         return route(envelope);
+    }
+
+    /**
+     * The same-pod path of a sender's signal, without waiting for the write: when {@code peerId} is
+     * connected here and the sender's {@link SendOrder} allows it, {@code body} is handed to the target's
+     * connection and this returns true; the sender may go on with its next message at once. A write that
+     * fails takes the Redis path like any message for a peer that is not here, in order (see
+     * {@link SendOrder}), and {@code late} gets that outcome (or the failure). False: nothing was done, use
+     * {@link #deliver} after {@link SendOrder#settled}.
+     */
+    public boolean deliverDirect(PeerSession sender, String site, String peerId, String body,
+                                 BiConsumer<Outcome, Throwable> late) {
+        PeerSession local = sessions.byPeer(peerId);
+        if (local == null || !site.equals(local.site()) || local.closeIntent() == PeerSession.CloseIntent.NONE
+                || local.connection().isClosed()) {
+            return false;
+        }
+        SendOrder order = sender.sendOrder();
+        if (!order.tryDirect(local)) {
+            return false;
+        }
+        long sentAtMicros = SignalingMetrics.nowMicros();
+        metrics.routed("local");
+        local.write(body, failure -> {
+            if (failure == null) {
+                metrics.delivered(sentAtMicros);
+                order.written();
+                return;
+            }
+            order.failed(() -> notHere(Envelope.message(site, peerId, sentAtMicros, 0, nextId(), body))
+                    .onItemOrFailure().invoke(late));
+        });
+        return true;
+    }
+
+    private String nextId() {
+        return idPrefix + Long.toHexString(sequence.incrementAndGet());
     }
 
     private Uni<Outcome> route(Envelope envelope) {
@@ -91,13 +129,32 @@ public class PeerRouter {
                 });
     }
 
-    /** An envelope from this pod's inbox: delivered once, even if the inbox was subscribed twice. */
-    public Uni<Outcome> fromInbox(Envelope envelope) {
+    /**
+     * An envelope from this pod's inbox: delivered once, even if the inbox was subscribed twice. The inbox
+     * does not wait for the write; a write that fails takes the buffer path.
+     */
+    public void fromInbox(Envelope envelope) {
         if (recent.putIfAbsent(envelope.id(), Boolean.TRUE) != null) {
             metrics.routed("duplicate");
-            return Uni.createFrom().item(Outcome.DELIVERED);
+            return;
         }
-        return deliverLocally(envelope);
+        PeerSession session = sessions.byPeer(envelope.to());
+        if (session == null || session.connection().isClosed()) {
+            fallBack(envelope);
+            return;
+        }
+        session.write(envelope.body(), failure -> {
+            if (failure == null) {
+                metrics.delivered(envelope.sentAtMicros());
+            } else {
+                fallBack(envelope);
+            }
+        });
+    }
+
+    private void fallBack(Envelope envelope) {
+        notHere(envelope).subscribe().with(ok -> { },
+                failure -> LOG.debugf("inbox delivery to %s failed: %s", envelope.to(), failure.getMessage()));
     }
 
     /** Writes to the peer's connection on this pod; buffers (or re-routes) when it is no longer here. */

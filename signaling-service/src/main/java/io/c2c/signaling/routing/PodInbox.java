@@ -77,8 +77,7 @@ public class PodInbox {
             }
             return;
         }
-        router.fromInbox(envelope).subscribe().with(ok -> { },
-                failure -> LOG.debugf("inbox delivery to %s failed: %s", envelope.to(), failure.getMessage()));
+        router.fromInbox(envelope);
     }
 
     @Scheduled(every = "${c2c.signaling.pod-refresh-interval}", delayed = "1s",

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * One WebSocket connection on this pod and what the pod knows about its peer. Rooms and assets
@@ -46,6 +47,7 @@ public final class PeerSession {
     private List<String> pending = new ArrayList<>();
     private final MinInterval statsGate = new MinInterval();
     private final MinInterval statusGate = new MinInterval();
+    private final SendOrder sendOrder = new SendOrder();
 
     public PeerSession(WebSocketConnection connection, NetworkPosition network, TokenBucket rate,
                        TokenBucket violations, long nowNanos) {
@@ -169,6 +171,35 @@ public final class PeerSession {
             }
         }
         return connection.sendText(text);
+    }
+
+    /**
+     * Like {@link #send}, without a Uni per message for the caller to subscribe: {@code done} gets null when the
+     * text was written (or held for {@link #ready}), the failure otherwise. It may be called at once, on this
+     * thread (a closed connection fails at once), or later on this connection's event loop.
+     */
+    public void write(String text, Consumer<Throwable> done) {
+        boolean held;
+        boolean overflow = false;
+        synchronized (this) {
+            held = pending != null;
+            if (held) {
+                overflow = pending.size() >= 1024;
+                if (!overflow) {
+                    pending.add(text);
+                }
+            }
+        }
+        if (held) {
+            done.accept(overflow ? new IllegalStateException("pending overflow") : null);
+            return;
+        }
+        connection.sendText(text).subscribe().with(ok -> done.accept(null), done);
+    }
+
+    /** The order of the signals this connection sends (see {@link SendOrder}). */
+    public SendOrder sendOrder() {
+        return sendOrder;
     }
 
     /** Takes the messages held for a welcome that will not come (a failed resume); later ones are held again. */

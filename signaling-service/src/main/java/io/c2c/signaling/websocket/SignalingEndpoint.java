@@ -55,6 +55,8 @@ import org.jboss.logging.Logger;
 public class SignalingEndpoint {
 
     private static final Logger LOG = Logger.getLogger(SignalingEndpoint.class);
+    /** A message handled without waiting for anything: one shared, already completed Uni. */
+    private static final Uni<Void> DONE = Uni.createFrom().voidItem();
 
     private final SignalingConfig config;
     private final LocalSessions sessions;
@@ -129,14 +131,22 @@ public class SignalingEndpoint {
             return refuse(session, MessageDecoder.idOf(text), e);
         }
         metrics.received(typeOf(message));
-        return Uni.createFrom().deferred(() -> dispatch(session, message))
-                .onFailure().recoverWithUni(failure -> {
-                    if (failure instanceof ProtocolException protocol) {
-                        return refuse(session, message.id(), protocol);
-                    }
-                    LOG.debugf("handling %s failed: %s", typeOf(message), failure.toString());
-                    return refuse(session, message.id(), new ProtocolException(ErrorCode.INTERNAL, "temporarily unavailable; retry"));
-                });
+        Uni<Void> handled;
+        try {
+            handled = dispatch(session, message);
+        } catch (RuntimeException e) {
+            return failed(session, message, e);
+        }
+        // a signal handed to a connection on this pod is done already: no operators to add (most of the traffic)
+        return handled == DONE ? DONE : handled.onFailure().recoverWithUni(failure -> failed(session, message, failure));
+    }
+
+    private Uni<Void> failed(PeerSession session, ClientMessage message, Throwable failure) {
+        if (failure instanceof ProtocolException protocol) {
+            return refuse(session, message.id(), protocol);
+        }
+        LOG.debugf("handling %s failed: %s", typeOf(message), failure.toString());
+        return refuse(session, message.id(), new ProtocolException(ErrorCode.INTERNAL, "temporarily unavailable; retry"));
     }
 
     private Uni<Void> dispatch(PeerSession session, ClientMessage message) {
@@ -174,15 +184,33 @@ public class SignalingEndpoint {
 
     private Uni<Void> signal(PeerSession session, Signal signal) {
         String body = MessageEncoder.encode(new SignalDelivery(session.peerId(), signal.kind().wire(), signal.payloadJson()));
+        // Same pod: handed to the target's connection, and this connection goes on with its next message
+        // without waiting for the write; SendOrder keeps the order if a write fails and takes the Redis path.
+        if (router.deliverDirect(session, session.site(), signal.to(), body, (outcome, failure) -> {
+            if (failure != null || !outcome.reached()) {
+                failed(session, signal, failure != null ? failure : unavailable(outcome))
+                        .subscribe().with(ok -> { }, ignored -> { });
+            }
+        })) {
+            return DONE;
+        }
         // Waited for: the connection's next message is routed after this one, which keeps signals in order
         // (pooled Redis connections could reorder two scripts sent at once).
-        return router.deliver(session.site(), signal.to(), body).chain(outcome -> {
+        Uni<Void> earlier = session.sendOrder().settled();
+        Uni<PeerRouter.Outcome> routed = earlier == null
+                ? router.deliver(session.site(), signal.to(), body)
+                : earlier.chain(() -> router.deliver(session.site(), signal.to(), body));
+        return routed.chain(outcome -> {
             if (outcome.reached()) {
                 return Uni.createFrom().voidItem();
             }
-            throw new ProtocolException(ErrorCode.PEER_UNAVAILABLE,
-                    outcome == PeerRouter.Outcome.FULL ? "peer's resume buffer is full" : "no such peer on this site");
+            throw unavailable(outcome);
         });
+    }
+
+    private static ProtocolException unavailable(PeerRouter.Outcome outcome) {
+        return new ProtocolException(ErrorCode.PEER_UNAVAILABLE,
+                outcome == PeerRouter.Outcome.FULL ? "peer's resume buffer is full" : "no such peer on this site");
     }
 
     private Uni<Void> find(PeerSession session, Find find) {

@@ -176,6 +176,60 @@ class ResumeTest {
             from.forEach(WsClient::close);
         }
     }
+    /**
+     * Same pod, the target's connection drops while a sender streams to it: signals handed to the dead
+     * connection fall back to the resume buffer (the sender does not wait for its writes, see SendOrder), so
+     * across the resume the target sees each signal at most once, in order, and every one from the first it
+     * missed to the last (only what TCP had in flight at the drop may be lost).
+     */
+    @Test
+    void signalsStreamingWhileTheTargetDropsArriveInOrderOnceAcrossTheResume() throws Exception {
+        int signals = 90;
+        WsClient target = WsClient.hello(endpoint(), ORIGIN, "demo");
+        try (WsClient sender = WsClient.hello(endpoint(), ORIGIN, "demo")) {
+            Thread stream = new Thread(() -> {
+                for (int n = 0; n < signals; n++) {
+                    sender.signal(target.peerId, "candidate", "{\"n\":" + n + "}");
+                    try {
+                        Thread.sleep(2);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            stream.start();
+            target.await(m -> "signal".equals(m.path("type").asText()) && m.at("/payload/n").asInt() >= 20,
+                    Duration.ofSeconds(15), "signal 20");
+            target.abort();
+            stream.join(20_000);
+            List<Integer> before = new java.util.ArrayList<>();
+            for (JsonNode m : target.drain(Duration.ofMillis(200))) {
+                if ("signal".equals(m.path("type").asText())) {
+                    before.add(m.at("/payload/n").asInt());
+                }
+            }
+            int last = before.isEmpty() ? 20 : before.get(before.size() - 1);
+            for (int i = 1; i < before.size(); i++) {
+                assertEquals(before.get(i - 1) + 1, before.get(i), "in order before the drop: " + before);
+            }
+            try (WsClient back = WsClient.resume(endpoint(), ORIGIN, "demo", target.peerId, target.resumeToken)) {
+                back.await("welcome");
+                JsonNode first = back.await("signal");
+                int n = first.at("/payload/n").asInt();
+                assertTrue(n > last, "nothing twice: " + n + " after " + last);
+                while (n < signals - 1) {
+                    int next = back.await("signal").at("/payload/n").asInt();
+                    assertEquals(n + 1, next, "in order and none lost after the drop");
+                    n = next;
+                }
+                assertTrue(back.drain(Duration.ofMillis(300)).stream().noneMatch(m -> "signal".equals(m.path("type").asText())),
+                        "no signal twice");
+            }
+            assertTrue(sender.drain(Duration.ofMillis(100)).stream().noneMatch(m -> "error".equals(m.path("type").asText())),
+                    "the sender was never refused");
+        }
+    }
+
     @Test
     void aResumeTokenWorksOnceAndEveryWelcomeCarriesAFreshOne() {
         WsClient a = WsClient.hello(endpoint(), ORIGIN, "demo");
