@@ -183,6 +183,13 @@ public interface SignalingConfig {
     @WithDefault("0s")
     Duration drainDelay();
 
+    /**
+     * Most frames one connection's flushes may merge into a single write within an event-loop iteration
+     * (see {@code FlushCoalescing}); 0 or 1 flushes every frame on its own.
+     */
+    @WithDefault("64")
+    int flushCoalescingLimit();
+
     /** How long a stopping pod waits for its reconnect messages and closes to go out. */
     @WithDefault("3s")
     Duration drainTimeout();
