@@ -47,8 +47,9 @@ class RelayNodeRegistryTest {
 
     @Test
     void healthMetricsAndOpenApiAreServed() {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(registry::registered);
         given().get("/q/health/ready").then().statusCode(200).body("status", is("UP"))
-                .body("checks.name", hasItems("Redis connection health check"));
+                .body("checks.name", hasItems("Redis connection health check", "relay node registered"));
         given().get("/q/health/live").then().statusCode(200).body("status", is("UP"))
                 .body("checks.name", hasItems("relay registry heartbeat"));
         given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));

@@ -8,9 +8,13 @@ import io.quarkus.redis.datasource.hash.HashCommands;
 import io.quarkus.redis.datasource.keys.KeyCommands;
 import io.quarkus.redis.datasource.sortedset.SortedSetCommands;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -43,6 +47,7 @@ public class RelayNodeRegistry {
     private final String nodeId;
     private volatile long lastAttemptAt;
     private volatile boolean failing;
+    private volatile boolean registered;
     private long lastBytes;
     private long lastBytesAt;
 
@@ -72,9 +77,24 @@ public class RelayNodeRegistry {
         return nodeId;
     }
 
+    /** True when the last heartbeat registered this node in Redis, so the ice-servers endpoint can offer it. */
+    public boolean registered() {
+        return registered;
+    }
+
     /** Epoch milliseconds of the last heartbeat attempt, successful or not (liveness of the loop itself). */
     public long lastAttemptAt() {
         return lastAttemptAt;
+    }
+
+    /**
+     * Registers as soon as the listeners are bound ({@link RelayService}'s startup observer runs first): with an
+     * ephemeral listen port the scheduled heartbeat may come before the port is known, and readiness
+     * ({@code RegisteredReadinessCheck}) would otherwise wait a whole interval. Off the startup thread, so a
+     * Redis outage does not hold the start.
+     */
+    void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
+        Infrastructure.getDefaultWorkerPool().execute(this::heartbeat);
     }
 
     @Scheduled(every = "${c2c.relay.heartbeat-interval}", delayed = "0s",
@@ -112,7 +132,9 @@ public class RelayNodeRegistry {
                 LOG.infof("relay node %s registered again", nodeId);
                 failing = false;
             }
+            registered = true;
         } catch (RuntimeException e) {
+            registered = false;
             if (!failing) {
                 LOG.warnf("cannot refresh relay node registration in Redis: %s", e.getMessage());
                 failing = true;
