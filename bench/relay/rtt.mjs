@@ -128,15 +128,27 @@ function errorCode(answer) {
 /**
  * Allocates with TURN REST credentials and binds channel 0x4000 to the echo peer. A 437 (allocation
  * mismatch: the server still holds an allocation for this 5-tuple, say from another tool's run on a
- * reused ephemeral port) is retried from a new port.
+ * reused ephemeral port), to the challenge or to the Allocate itself, is retried from a new port.
  */
-async function connect(index, attempt = 0) {
+async function connect(index) {
+  // Sockets whose port met a 437 stay bound until a new one succeeds, so the retry cannot get the same port.
+  const refused = [];
   try {
-    return await connectOnce(index);
-  } catch (failure) {
-    if (failure.code === 437 && attempt < 3) return connect(index, attempt + 1);
-    throw failure;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await connectOnce(index);
+      } catch (failure) {
+        if (failure.code !== 437 || attempt >= 3) throw failure;
+        refused.push(failure.socket);
+      }
+    }
+  } finally {
+    refused.forEach((socket) => socket.close());
   }
+}
+
+function mismatch(socket, step) {
+  return Object.assign(new Error(`${step}: 437 allocation mismatch`), { code: 437, socket });
 }
 
 async function connectOnce(index) {
@@ -146,6 +158,8 @@ async function connectOnce(index) {
   const password = crypto.createHmac('sha1', args.secret).update(username).digest('base64');
   const transport = attribute(ATTR.REQUESTED_TRANSPORT, Buffer.from([17, 0, 0, 0]));
   const challenge = await transact(socket, request(ALLOCATE, [transport]));
+  // coturn answers 437 before any 401 when the 5-tuple still has an allocation (uclient's, on a reused port).
+  if (errorCode(challenge) === 437) throw mismatch(socket, 'allocate challenge');
   if (errorCode(challenge) !== 401) throw new Error(`expected 401, got ${errorCode(challenge)}`);
   const realm = challenge.attributes.get(ATTR.REALM);
   const nonce = challenge.attributes.get(ATTR.NONCE);
@@ -155,8 +169,9 @@ async function connectOnce(index) {
     attribute(ATTR.NONCE, nonce)];
   const allocated = await transact(socket, request(ALLOCATE, [transport, ...credentials], key));
   if (allocated.type !== 0x0103) {
+    if (errorCode(allocated) === 437) throw mismatch(socket, 'allocate');
     socket.close();
-    throw Object.assign(new Error(`allocate failed: ${errorCode(allocated)}`), { code: errorCode(allocated) });
+    throw new Error(`allocate failed: ${errorCode(allocated)}`);
   }
   const channel = Buffer.from([0x40, 0x00, 0, 0]);
   const bound = await transact(socket, request(CHANNEL_BIND, [attribute(ATTR.CHANNEL_NUMBER, channel),

@@ -2,6 +2,7 @@ package io.c2c.relay.allocation;
 
 import io.c2c.net.TokenBucket;
 import io.netty.channel.Channel;
+import io.netty.channel.unix.Socket;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,6 +28,8 @@ public final class Allocation {
     private final byte[] key;
     private final InetSocketAddress relayedAddress;
     private final Channel relayChannel;
+    /** The relay channel's socket for {@link DirectSend}, null when it cannot take direct sends. */
+    private final Socket relaySocket;
     private final boolean ipv6;
     private final ConcurrentHashMap<InetAddress, Long> permissions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, ChannelBinding> channelsByNumber = new ConcurrentHashMap<>();
@@ -59,6 +62,7 @@ public final class Allocation {
         this.key = key;
         this.relayedAddress = relayedAddress;
         this.relayChannel = relayChannel;
+        this.relaySocket = DirectSend.socketOf(relayChannel);
         this.ipv6 = relayedAddress.getAddress() instanceof Inet6Address;
         this.expiresAt = expiresAt;
         long now = System.nanoTime();
@@ -102,6 +106,11 @@ public final class Allocation {
 
     public Channel relayChannel() {
         return relayChannel;
+    }
+
+    /** The relay channel's socket for {@link DirectSend}, or null. */
+    public Socket relaySocket() {
+        return relaySocket;
     }
 
     public long expiresAt() {

@@ -21,6 +21,14 @@ public interface ClientConnection {
      */
     void sendBatched(ByteBuf message);
 
+    /**
+     * Sends a ChannelData message on {@code channelNumber} carrying bytes {@code [index, index + length)} of
+     * {@code payload} (padded on streams); the caller keeps {@code payload}. Hot path: no flush before the end
+     * of the read batch, or none at all when the datagram goes straight to the socket ({@link DirectSend}).
+     * False when the socket refused it (the caller counts the drop).
+     */
+    boolean sendChannelData(int channelNumber, ByteBuf payload, int index, int length);
+
     /** True on stream transports, where ChannelData is padded to a multiple of 4. */
     boolean isStream();
 

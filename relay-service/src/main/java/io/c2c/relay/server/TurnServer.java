@@ -4,6 +4,7 @@ import io.c2c.relay.allocation.Allocation;
 import io.c2c.relay.allocation.AllocationManager;
 import io.c2c.relay.allocation.ChannelBinding;
 import io.c2c.relay.allocation.ClientConnection;
+import io.c2c.relay.allocation.DirectSend;
 import io.c2c.relay.allocation.FlushBatch;
 import io.c2c.relay.allocation.PeerAddressPolicy;
 import io.c2c.relay.allocation.RelayPortPool;
@@ -203,7 +204,12 @@ public final class TurnServer {
         }
         allocation.countToPeer(length);
         metrics.toPeer(length);
-        FlushBatch.write(allocation.relayChannel(), new DatagramPacket(frame.retainedSlice(start + 4, length), binding.peer()));
+        Channel relay = allocation.relayChannel();
+        switch (DirectSend.send(relay, allocation.relaySocket(), frame, start + 4, length, binding.peer())) {
+            case SENT -> { }
+            case FAILED -> metrics.dropped("peer-socket-error");
+            case QUEUE -> FlushBatch.write(relay, new DatagramPacket(frame.retainedSlice(start + 4, length), binding.peer()));
+        }
     }
 
     /** The client's TCP connection closed: its allocation goes with it (RFC 8656 section 3.1). */
@@ -236,25 +242,20 @@ public final class TurnServer {
         }
         ClientConnection client = allocation.client();
         ChannelBinding binding = allocation.channelFor(peer);
-        ByteBuf out;
-        if (binding != null) {
-            int padded = client.isStream() ? (length + 3) & ~3 : length;
-            out = client.alloc().buffer(4 + padded);
-            out.writeShort(binding.number());
-            out.writeShort(length);
-            out.writeBytes(content, content.readerIndex(), length);
-            out.writeZero(padded - length);
-        } else {
-            byte[] indication = StunMessageBuilder
-                    .create(StunMethod.DATA, StunClass.INDICATION, StunMessageBuilder.newIndicationTransactionId())
-                    .add(new XorPeerAddress(peer))
-                    .add(new Data(ByteBufUtil.getBytes(content)))
-                    .build();
-            out = Unpooled.wrappedBuffer(indication);
-        }
         allocation.countToClient(length);
         metrics.toClient(length);
-        client.sendBatched(out);
+        if (binding != null) {
+            if (!client.sendChannelData(binding.number(), content, content.readerIndex(), length)) {
+                metrics.dropped("listener-error");
+            }
+            return;
+        }
+        byte[] indication = StunMessageBuilder
+                .create(StunMethod.DATA, StunClass.INDICATION, StunMessageBuilder.newIndicationTransactionId())
+                .add(new XorPeerAddress(peer))
+                .add(new Data(ByteBufUtil.getBytes(content)))
+                .build();
+        client.sendBatched(Unpooled.wrappedBuffer(indication));
     }
 
     // ---------------------------------------------------------------- requests

@@ -55,6 +55,19 @@ final class TcpClientConnection implements ClientConnection {
     }
 
     @Override
+    public boolean sendChannelData(int channelNumber, ByteBuf payload, int index, int length) {
+        // On streams ChannelData is padded to a multiple of 4 (RFC 8656 section 12.5).
+        int padded = (length + 3) & ~3;
+        ByteBuf out = channel.alloc().buffer(4 + padded);
+        out.writeShort(channelNumber);
+        out.writeShort(length);
+        out.writeBytes(payload, index, length);
+        out.writeZero(padded - length);
+        sendBatched(out);
+        return true;
+    }
+
+    @Override
     public boolean isStream() {
         return true;
     }

@@ -1,24 +1,48 @@
 package io.c2c.relay.transport;
 
 import io.c2c.relay.allocation.ClientConnection;
+import io.c2c.relay.allocation.DirectSend;
 import io.c2c.relay.allocation.FiveTuple;
 import io.c2c.relay.allocation.FlushBatch;
 import io.c2c.relay.allocation.Transport;
+import io.c2c.relay.protocol.ChannelData;
+import io.c2c.relay.server.TurnServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.Socket;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.net.InetSocketAddress;
 
-/** A UDP client: the shared listener socket plus the client's address. Cheap; made per packet. */
+/** A UDP client: the shared listener socket plus the client's address. Cheap; made per STUN request. */
 final class UdpClientConnection implements ClientConnection {
 
+    /**
+     * Where each event loop assembles an outgoing ChannelData message (header, then the peer's bytes) for a
+     * direct send: one per thread, reused for every packet, so the hot path allocates and frees nothing.
+     */
+    private static final FastThreadLocal<ByteBuf> CHANNEL_DATA = new FastThreadLocal<>() {
+        @Override
+        protected ByteBuf initialValue() {
+            return Unpooled.directBuffer(ChannelData.HEADER_LENGTH + TurnServer.MAX_UDP_DATAGRAM);
+        }
+
+        @Override
+        protected void onRemoval(ByteBuf buffer) {
+            buffer.release();
+        }
+    };
+
     private final Channel listener;
+    private final Socket listenerSocket;
     private final FiveTuple fiveTuple;
 
     UdpClientConnection(Channel listener, InetSocketAddress client, InetSocketAddress server) {
         this.listener = listener;
+        this.listenerSocket = DirectSend.socketOf(listener);
         this.fiveTuple = new FiveTuple(Transport.UDP, client, server);
     }
 
@@ -35,6 +59,33 @@ final class UdpClientConnection implements ClientConnection {
     @Override
     public void sendBatched(ByteBuf message) {
         FlushBatch.write(listener, new DatagramPacket(message, fiveTuple.client()));
+    }
+
+    @Override
+    public boolean sendChannelData(int channelNumber, ByteBuf payload, int index, int length) {
+        // length is at most TurnServer.MAX_UDP_DATAGRAM: longer reads are dropped before they get here.
+        int total = ChannelData.HEADER_LENGTH + length;
+        if (listenerSocket != null && length > 0) {
+            ByteBuf message = CHANNEL_DATA.get();
+            message.setShort(0, channelNumber);
+            message.setShort(2, length);
+            message.setBytes(ChannelData.HEADER_LENGTH, payload, index, length);
+            switch (DirectSend.send(listener, listenerSocket, message, 0, total, fiveTuple.client())) {
+                case SENT:
+                    return true;
+                case FAILED:
+                    return false;
+                default:
+                    sendBatched(message.copy(0, total));
+                    return true;
+            }
+        }
+        ByteBuf out = listener.alloc().buffer(total);
+        out.writeShort(channelNumber);
+        out.writeShort(length);
+        out.writeBytes(payload, index, length);
+        sendBatched(out);
+        return true;
     }
 
     @Override
