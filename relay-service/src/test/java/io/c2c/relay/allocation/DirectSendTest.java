@@ -72,6 +72,12 @@ class DirectSendTest {
         return channel.eventLoop().submit(task).get(5, TimeUnit.SECONDS);
     }
 
+    /** A direct send on the channel's event loop, as the relay makes it. */
+    private DirectSend.Result send(ByteBuf buffer, int index, int length, InetSocketAddress recipient) throws Exception {
+        Socket socket = DirectSend.socketOf(channel);
+        return onLoop(() -> DirectSend.send(channel, socket, buffer, index, length, recipient));
+    }
+
     private String receive() throws Exception {
         java.net.DatagramPacket packet = new java.net.DatagramPacket(new byte[2048], 2048);
         receiver.receive(packet);
@@ -87,13 +93,11 @@ class DirectSendTest {
     @Test
     void sendsExactlyTheRangeAskedFor() throws Exception {
         ByteBuf buffer = direct("HEADhello, peer!TAIL");
-        Socket socket = DirectSend.socketOf(channel);
-        assertNotNull(socket);
+        assertNotNull(DirectSend.socketOf(channel));
         try {
-            assertEquals(DirectSend.Result.SENT, onLoop(() -> DirectSend.send(channel, socket, buffer, 4, 12, to)));
+            assertEquals(DirectSend.Result.SENT, send(buffer, 4, 12, to));
             assertEquals("hello, peer!", receive());
-            ByteBuf slice = buffer.slice(4, 5);
-            assertEquals(DirectSend.Result.SENT, onLoop(() -> DirectSend.send(channel, socket, slice, 0, 5, to)));
+            assertEquals(DirectSend.Result.SENT, send(buffer.slice(4, 5), 0, 5, to));
             assertEquals("hello", receive());
         } finally {
             buffer.release();
@@ -119,7 +123,7 @@ class DirectSendTest {
             assertEquals("first", receive());
             assertEquals("second", receive());
             // nothing queued any more: direct again
-            assertEquals(DirectSend.Result.SENT, onLoop(() -> DirectSend.send(channel, socket, second, 0, 6, to)));
+            assertEquals(DirectSend.Result.SENT, send(second, 0, 6, to));
             assertEquals("second", receive());
         } finally {
             second.release();
@@ -128,15 +132,14 @@ class DirectSendTest {
 
     @Test
     void leavesToTheChannelWhatItCannotSendSafely() throws Exception {
-        Socket socket = DirectSend.socketOf(channel);
         ByteBuf buffer = direct("payload");
         ByteBuf heap = Unpooled.copiedBuffer("payload", StandardCharsets.US_ASCII);
         try {
-            assertEquals(DirectSend.Result.QUEUE, onLoop(() -> DirectSend.send(channel, socket, buffer, 0, 0, to)), "empty");
-            assertEquals(DirectSend.Result.QUEUE, onLoop(() -> DirectSend.send(channel, socket, heap, 0, 7, to)), "heap");
+            assertEquals(DirectSend.Result.QUEUE, send(buffer, 0, 0, to), "empty");
+            assertEquals(DirectSend.Result.QUEUE, send(heap, 0, 7, to), "heap");
             assertEquals(DirectSend.Result.QUEUE, onLoop(() -> DirectSend.send(channel, null, buffer, 0, 7, to)), "no socket");
             channel.close().sync();
-            assertEquals(DirectSend.Result.QUEUE, onLoop(() -> DirectSend.send(channel, socket, buffer, 0, 7, to)), "closed");
+            assertEquals(DirectSend.Result.QUEUE, send(buffer, 0, 7, to), "closed");
         } finally {
             buffer.release();
             heap.release();
@@ -145,13 +148,12 @@ class DirectSendTest {
 
     @Test
     void aSocketRefusalIsReportedNotThrown() throws Exception {
-        Socket socket = DirectSend.socketOf(channel);
         ByteBuf buffer = direct("payload");
         try {
             // An AF_INET socket cannot send to an IPv6 address: the kernel refuses, the caller counts a drop.
             InetSocketAddress ipv6 = new InetSocketAddress(InetAddress.getByName("::1"), to.getPort());
-            assertEquals(DirectSend.Result.FAILED, onLoop(() -> DirectSend.send(channel, socket, buffer, 0, 7, ipv6)));
-            assertEquals(DirectSend.Result.SENT, onLoop(() -> DirectSend.send(channel, socket, buffer, 0, 7, to)));
+            assertEquals(DirectSend.Result.FAILED, send(buffer, 0, 7, ipv6));
+            assertEquals(DirectSend.Result.SENT, send(buffer, 0, 7, to));
             assertEquals("payload", receive());
         } finally {
             buffer.release();
