@@ -88,8 +88,11 @@ taskset -c "$CLIENT_CPU" turnutils_peer -L 127.0.0.1 -p "$PEER_PORT" >"$WORK/pee
 PIDS+=($!)
 
 mkdir -p "$WORK/coturn"
+# Relay port ranges of 4,000 each, below the kernel's ephemeral range (32768-60999 by default) so that no client
+# socket takes a relay port: uclient's allocation runs leave their allocations to expire (600 s), and with 1,000
+# ports the fifth round of a ROUNDS=5 run ran out (508) and its allocation figure was a burst of failures.
 taskset -c "$SERVER_CPU" turnserver -n --listening-ip=127.0.0.1 --relay-ip=127.0.0.1 --listening-port="$COTURN_PORT" \
-  --min-port=44000 --max-port=44999 --use-auth-secret --static-auth-secret="$SECRET" --realm=bench \
+  --min-port=20000 --max-port=23999 --use-auth-secret --static-auth-secret="$SECRET" --realm=bench \
   --allow-loopback-peers --fingerprint --no-cli --no-tls --no-dtls --no-rfc5780 --no-software-attribute \
   --userdb="$WORK/coturn/turndb.sqlite" --log-file="$WORK/coturn/turn.log" --simple-log --no-stdout-log \
   >/dev/null 2>&1 &
@@ -103,19 +106,19 @@ start_relay() {
   # shellcheck disable=SC2086
   C2C_TURN_SECRETS=$SECRET C2C_INTERNAL_TOKEN=bench-internal-token-0123456789 taskset -c "$SERVER_CPU" java $opts \
     -Dquarkus.http.port="$http" -Dquarkus.redis.hosts="redis://127.0.0.1:$REDIS_PORT" \
-    -Dc2c.relay.listen-port="$port" -Dc2c.relay.relay.min-port="$min" -Dc2c.relay.relay.max-port=$((min + 999)) \
+    -Dc2c.relay.listen-port="$port" -Dc2c.relay.relay.min-port="$min" -Dc2c.relay.relay.max-port=$((min + 3999)) \
     -Dc2c.relay.relay.allowed-peers=127.0.0.1/32 -Dc2c.relay.quota.bandwidth-per-allocation=0 \
     -Dc2c.relay.quota.allocations-per-user=100000 -Dc2c.relay.quota.allocations-per-site=100000 \
     -Dc2c.relay.auth.unauthorized-per-second=100000 -Dc2c.relay.drain-timeout=0s \
     -Dquarkus.log.level=WARN -jar "$jar" >"$log" 2>&1 &
   echo $!
 }
-RELAY_PID=$(start_relay "$JAR" "$RELAY_JAVA_OPTS" "$RELAY_PORT" "$RELAY_HTTP_PORT" 45000 "$WORK/relay.log")
+RELAY_PID=$(start_relay "$JAR" "$RELAY_JAVA_OPTS" "$RELAY_PORT" "$RELAY_HTTP_PORT" 24000 "$WORK/relay.log")
 PIDS+=($RELAY_PID)
 NAMES=(coturn relay)
 if [[ -n $RELAY_B_JAR ]]; then
   RELAY_B_PORT=$((RELAY_PORT + 1))
-  RELAY_B_PID=$(start_relay "$RELAY_B_JAR" "$RELAY_B_JAVA_OPTS" "$RELAY_B_PORT" $((RELAY_HTTP_PORT + 1)) 46000 \
+  RELAY_B_PID=$(start_relay "$RELAY_B_JAR" "$RELAY_B_JAVA_OPTS" "$RELAY_B_PORT" $((RELAY_HTTP_PORT + 1)) 28000 \
     "$WORK/relay-b.log")
   PIDS+=($RELAY_B_PID)
   NAMES+=(relay-b)
