@@ -64,9 +64,7 @@ public class PeerRouter {
     /** Sends {@code body} (a server message's JSON) to {@code peerId} of {@code site}. */
     public Uni<Outcome> deliver(String site, String peerId, String body) {
         Envelope envelope = Envelope.message(site, peerId, SignalingMetrics.nowMicros(), 0, nextId(), body);
-        PeerSession local = sessions.byPeer(peerId);
-        if (local != null && site.equals(local.site()) && local.closeIntent() != PeerSession.CloseIntent.NONE
-                && !local.connection().isClosed()) {
+        if (localTarget(site, peerId) != null) {
             // Same pod: no Redis round trip. A peer bound here is the one Redis names (a resume elsewhere
             // closes this connection first, and a failed write falls back to the buffer path).
             metrics.routed("local");
@@ -85,9 +83,8 @@ public class PeerRouter {
      */
     public boolean deliverDirect(PeerSession sender, String site, String peerId, String body,
                                  BiConsumer<Outcome, Throwable> late) {
-        PeerSession local = sessions.byPeer(peerId);
-        if (local == null || !site.equals(local.site()) || local.closeIntent() == PeerSession.CloseIntent.NONE
-                || local.connection().isClosed()) {
+        PeerSession local = localTarget(site, peerId);
+        if (local == null) {
             return false;
         }
         SendOrder order = sender.sendOrder();
@@ -106,6 +103,14 @@ public class PeerRouter {
                     .onItemOrFailure().invoke(late));
         });
         return true;
+    }
+
+    /** {@code peerId}'s session when it is connected to this pod for {@code site} and open, else null. */
+    private PeerSession localTarget(String site, String peerId) {
+        PeerSession local = sessions.byPeer(peerId);
+        boolean open = local != null && site.equals(local.site()) && local.closeIntent() != PeerSession.CloseIntent.NONE
+                && !local.connection().isClosed();
+        return open ? local : null;
     }
 
     private String nextId() {
@@ -129,32 +134,13 @@ public class PeerRouter {
                 });
     }
 
-    /**
-     * An envelope from this pod's inbox: delivered once, even if the inbox was subscribed twice. The inbox
-     * does not wait for the write; a write that fails takes the buffer path.
-     */
-    public void fromInbox(Envelope envelope) {
+    /** An envelope from this pod's inbox: delivered once, even if the inbox was subscribed twice. */
+    public Uni<Outcome> fromInbox(Envelope envelope) {
         if (recent.putIfAbsent(envelope.id(), Boolean.TRUE) != null) {
             metrics.routed("duplicate");
-            return;
+            return Uni.createFrom().item(Outcome.DELIVERED);
         }
-        PeerSession session = sessions.byPeer(envelope.to());
-        if (session == null || session.connection().isClosed()) {
-            fallBack(envelope);
-            return;
-        }
-        session.write(envelope.body(), failure -> {
-            if (failure == null) {
-                metrics.delivered(envelope.sentAtMicros());
-            } else {
-                fallBack(envelope);
-            }
-        });
-    }
-
-    private void fallBack(Envelope envelope) {
-        notHere(envelope).subscribe().with(ok -> { },
-                failure -> LOG.debugf("inbox delivery to %s failed: %s", envelope.to(), failure.getMessage()));
+        return deliverLocally(envelope);
     }
 
     /** Writes to the peer's connection on this pod; buffers (or re-routes) when it is no longer here. */

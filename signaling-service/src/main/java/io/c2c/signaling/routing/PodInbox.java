@@ -77,7 +77,8 @@ public class PodInbox {
             }
             return;
         }
-        router.fromInbox(envelope);
+        router.fromInbox(envelope).subscribe().with(ok -> { },
+                failure -> LOG.debugf("inbox delivery to %s failed: %s", envelope.to(), failure.getMessage()));
     }
 
     @Scheduled(every = "${c2c.signaling.pod-refresh-interval}", delayed = "1s",

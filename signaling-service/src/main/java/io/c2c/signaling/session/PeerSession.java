@@ -179,22 +179,7 @@ public final class PeerSession {
      * thread (a closed connection fails at once), or later on this connection's event loop.
      */
     public void write(String text, Consumer<Throwable> done) {
-        boolean held;
-        boolean overflow = false;
-        synchronized (this) {
-            held = pending != null;
-            if (held) {
-                overflow = pending.size() >= 1024;
-                if (!overflow) {
-                    pending.add(text);
-                }
-            }
-        }
-        if (held) {
-            done.accept(overflow ? new IllegalStateException("pending overflow") : null);
-            return;
-        }
-        connection.sendText(text).subscribe().with(ok -> done.accept(null), done);
+        send(text).subscribe().with(ok -> done.accept(null), done);
     }
 
     /** The order of the signals this connection sends (see {@link SendOrder}). */

@@ -58,6 +58,9 @@ public final class RawWebSocket implements AutoCloseable {
                 throw new IOException("closed during the handshake");
             }
             head.write(b);
+            if (head.size() > 8192) {
+                throw new IOException("handshake response headers over 8 KiB");
+            }
             matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
         }
         String text = head.toString(StandardCharsets.US_ASCII);
