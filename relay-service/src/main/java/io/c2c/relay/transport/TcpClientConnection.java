@@ -57,12 +57,8 @@ final class TcpClientConnection implements ClientConnection {
     @Override
     public boolean sendChannelData(int channelNumber, ByteBuf payload, int index, int length) {
         // On streams ChannelData is padded to a multiple of 4 (RFC 8656 section 12.5).
-        int padded = (length + 3) & ~3;
-        ByteBuf out = channel.alloc().buffer(4 + padded);
-        out.writeShort(channelNumber);
-        out.writeShort(length);
-        out.writeBytes(payload, index, length);
-        out.writeZero(padded - length);
+        ByteBuf out = channel.alloc().buffer(ChannelDataFrames.size(length, true));
+        ChannelDataFrames.write(out, channelNumber, payload, index, length, true);
         sendBatched(out);
         return true;
     }

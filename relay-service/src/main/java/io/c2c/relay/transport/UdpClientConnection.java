@@ -64,28 +64,18 @@ final class UdpClientConnection implements ClientConnection {
     @Override
     public boolean sendChannelData(int channelNumber, ByteBuf payload, int index, int length) {
         // length is at most TurnServer.MAX_UDP_DATAGRAM: longer reads are dropped before they get here.
-        int total = ChannelData.HEADER_LENGTH + length;
-        if (listenerSocket != null && length > 0) {
-            ByteBuf message = CHANNEL_DATA.get();
-            message.setShort(0, channelNumber);
-            message.setShort(2, length);
-            message.setBytes(ChannelData.HEADER_LENGTH, payload, index, length);
-            switch (DirectSend.send(listener, listenerSocket, message, 0, total, fiveTuple.client())) {
-                case SENT:
-                    return true;
-                case FAILED:
-                    return false;
-                default:
-                    sendBatched(message.copy(0, total));
-                    return true;
-            }
+        ByteBuf message = CHANNEL_DATA.get().clear();
+        ChannelDataFrames.write(message, channelNumber, payload, index, length, false);
+        switch (DirectSend.send(listener, listenerSocket, message, 0, message.readableBytes(), fiveTuple.client())) {
+            case SENT:
+                return true;
+            case FAILED:
+                return false;
+            default:
+                // the scratch buffer is reused: the channel gets a copy of its own
+                sendBatched(listener.alloc().buffer(message.readableBytes()).writeBytes(message));
+                return true;
         }
-        ByteBuf out = listener.alloc().buffer(total);
-        out.writeShort(channelNumber);
-        out.writeShort(length);
-        out.writeBytes(payload, index, length);
-        sendBatched(out);
-        return true;
     }
 
     @Override
