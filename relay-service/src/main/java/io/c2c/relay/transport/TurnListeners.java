@@ -45,15 +45,27 @@ public final class TurnListeners implements AutoCloseable {
      * With epoll, one read buffer holds this many datagrams' worth, read by one recvmmsg. 32 KiB is
      * the largest size Netty's per-thread buffer cache keeps; Quarkus sets Netty's pool chunks to
      * 64 KiB ({@code io.netty.allocator.maxOrder=3}), so a 64 KiB read buffer took a whole chunk:
-     * allocated, zeroed and freed by the shared arena on every read, the EAGAIN read included.
+     * allocated, zeroed and freed by the shared arena on every read.
      */
     private static final int READ_BATCH = DATAGRAM * 8;
     /**
-     * Datagram sockets run level-triggered: edge-triggered epoll must read until EAGAIN, which costs
-     * one empty recvmmsg per wake-up; level-triggered stops as soon as a recvmmsg returns fewer
-     * datagrams than it had room for, and epoll reports the socket again if more arrived meanwhile.
+     * Datagram sockets run level-triggered and read once per wake-up ({@link #readsPerWakeUp}): edge-triggered
+     * epoll must read until EAGAIN, which costs one empty recvmmsg per wake-up; level-triggered epoll reports
+     * the socket again if datagrams are left after the one read.
      */
     private static final EpollMode DATAGRAM_EPOLL_MODE = EpollMode.LEVEL_TRIGGERED;
+
+    /**
+     * One recvmmsg per wake-up and socket (Netty's default for an allocator set by hand, written out here
+     * because the read path depends on it): with more, Netty reads until a read comes back empty, an extra
+     * syscall per wake-up that carries nothing. Measured under turnutils_uclient's load: 6.7 datagrams per
+     * recvmmsg, no empty reads (docs/benchmarks.md, relay).
+     */
+    private static FixedRecvByteBufAllocator readsPerWakeUp(int bufferSize) {
+        FixedRecvByteBufAllocator allocator = new FixedRecvByteBufAllocator(bufferSize);
+        allocator.maxMessagesPerRead(1);
+        return allocator;
+    }
 
     private final Channel udp;
     private final Channel tcp;
@@ -99,7 +111,7 @@ public final class TurnListeners implements AutoCloseable {
                 .channelFactory(() -> epoll ? new EpollDatagramChannel(family) : new NioDatagramChannel(family))
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(epoll ? READ_BATCH : DATAGRAM))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, readsPerWakeUp(epoll ? READ_BATCH : DATAGRAM))
                 .handler(new UdpPacketHandler(server, address));
         if (epoll) {
             // Lets the epoll channel read up to READ_BATCH / DATAGRAM datagrams per recvmmsg call.
@@ -138,7 +150,7 @@ public final class TurnListeners implements AutoCloseable {
         InternetProtocolFamily family = familyOf(bindAddress);
         return () -> {
             Channel channel = epoll ? new EpollDatagramChannel(family) : new NioDatagramChannel(family);
-            channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(epoll ? READ_BATCH : DATAGRAM));
+            channel.config().setRecvByteBufAllocator(readsPerWakeUp(epoll ? READ_BATCH : DATAGRAM));
             // Room for a burst from a peer while the event loop is busy; the kernel only commits what is used.
             channel.config().setOption(ChannelOption.SO_RCVBUF, RELAY_SOCKET_BUFFER);
             if (epoll) {
