@@ -4,7 +4,7 @@ import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
 import java.util.function.LongSupplier;
 
 /**
- * Read buffers for a relay socket, sized by how its datagrams arrive: one datagram's slot while they come one at
+ * Read buffers for relay sockets (one instance serves them all; each socket's handle keeps its own time), sized by how its datagrams arrive: one datagram's slot while they come one at
  * a time, {@code slots} slots while they come in bursts. With epoll, a one-slot buffer makes Netty read with
  * {@code recvmsg}, which marshals one datagram and nothing else; a larger one makes it read with {@code recvmmsg},
  * whose per-call setup (a {@code getsockopt} and three JNI calls per slot, whatever arrives) pays off only when
@@ -47,15 +47,14 @@ final class BurstSizedReads extends DefaultMaxMessagesRecvByteBufAllocator {
     /** One socket's read sizes: its own time of the last read. */
     private final class SocketHandle extends MaxMessageHandle {
 
-        private long lastRead;
-        private boolean readBefore;
+        /** As if the socket had last been read one gap before it opened, so its first read takes a single slot. */
+        private long lastRead = clock.getAsLong() - burstGapNanos;
 
         @Override
         public int guess() {
             long now = clock.getAsLong();
-            boolean burst = readBefore && now - lastRead < burstGapNanos;
+            boolean burst = now - lastRead < burstGapNanos;
             lastRead = now;
-            readBefore = true;
             return burst ? slotSize * slots : slotSize;
         }
     }

@@ -54,6 +54,11 @@ public final class TurnListeners implements AutoCloseable {
      * slower one (audio, the benchmark's 250 a second per allocation) one datagram per call.
      */
     private static final long RELAY_BURST_GAP_NANOS = 1_000_000;
+    /** Read sizes of every epoll relay socket (Netty asks the allocator for a handle per channel). */
+    private static final BurstSizedReads RELAY_READS =
+            new BurstSizedReads(DATAGRAM, READ_BATCH / DATAGRAM, RELAY_BURST_GAP_NANOS);
+    /** Read sizes of every NIO relay socket: one datagram per read. */
+    private static final FixedRecvByteBufAllocator RELAY_READS_NIO = readsPerWakeUp(DATAGRAM);
     /**
      * Datagram sockets run level-triggered and read once per wake-up ({@link #readsPerWakeUp}): edge-triggered
      * epoll must read until EAGAIN, which costs one empty recvmmsg per wake-up; level-triggered epoll reports
@@ -156,9 +161,7 @@ public final class TurnListeners implements AutoCloseable {
         InternetProtocolFamily family = familyOf(bindAddress);
         return () -> {
             Channel channel = epoll ? new EpollDatagramChannel(family) : new NioDatagramChannel(family);
-            channel.config().setRecvByteBufAllocator(epoll
-                    ? new BurstSizedReads(DATAGRAM, READ_BATCH / DATAGRAM, RELAY_BURST_GAP_NANOS)
-                    : readsPerWakeUp(DATAGRAM));
+            channel.config().setRecvByteBufAllocator(epoll ? RELAY_READS : RELAY_READS_NIO);
             // Room for a burst from a peer while the event loop is busy; the kernel only commits what is used.
             channel.config().setOption(ChannelOption.SO_RCVBUF, RELAY_SOCKET_BUFFER);
             if (epoll) {
