@@ -1,9 +1,9 @@
 // Signaling benchmark: c2c signaling-service (two pods sharing one Redis: same-pod and cross-pod)
-// side by side with the PeerJS server (npm `peer`), in one run, same load generator.
+// side by side with the PeerJS server (npm `peer`), in one run, same load generator (loadgen.c, compiled here with gcc).
 // Usage (from the repository root, after ./mvnw -B package -pl signaling-service -am -DskipTests):
 //   node bench/signaling/bench.mjs [--pairs 200] [--window 8] [--seconds 10] [--warmup 20] [--hold 5000] [--rate N]
-// --rate N switches to an open loop: N signals/s in total, spread evenly over the pairs and both directions,
-// sent on a 1 ms clock (paced by elapsed time) whatever the deliveries do, so latency is measured at that load, not at saturation.
+// --rate N switches to an open loop: N signals/s in total, senders taken in turn, paced by elapsed time on a 250 µs
+// timer whatever the deliveries do, so latency is measured at that load, not at saturation.
 // Everything listens on 127.0.0.1; all processes are started here and stopped at the end.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -11,9 +11,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import WebSocket from 'ws';
+import { openLeanWebSocket } from './lean-ws.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -29,9 +30,15 @@ const SKIP_RELAY = 'skip-relay' in args;
 const SCENARIOS = new Set(String(args.scenarios ?? 'same,cross,peerjs').split(','));
 const WARMUP = Number(args.warmup ?? 20); // seconds; below ~20 the JIT still compiles in the measured window
 const RATE = Number(args.rate ?? 0);
+// --server-cpus 1 --load-cpus 0: pin the servers (pods, Redis, PeerJS) and this load generator to disjoint CPU sets
+// (taskset lists), so the generator's own CPU does not queue behind the servers' threads and the servers get a
+// known share of the machine. Unset: everything shares every CPU, as before.
+const SERVER_CPUS = args['server-cpus'];
+const LOAD_CPUS = args['load-cpus'];
 const ORIGIN = 'http://bench.local';
 const children = [];
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'c2c-bench-'));
+const loadgenBinary = path.join(workDir, 'loadgen');
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -43,7 +50,9 @@ function freePort() {
 
 function start(name, cmd, argv) {
   const log = fs.openSync(path.join(workDir, `${name}.log`), 'a');
-  const child = spawn(cmd, argv, { stdio: ['ignore', log, log] });
+  const child = SERVER_CPUS
+    ? spawn('taskset', ['-c', SERVER_CPUS, cmd, ...argv], { stdio: ['ignore', log, log] })
+    : spawn(cmd, argv, { stdio: ['ignore', log, log] });
   children.push(child);
   return child;
 }
@@ -86,6 +95,8 @@ async function startC2c(redisPort) {
       // no Kafka in this benchmark: peer events are dropped and counted, and the site registry view never loads
       // (the pod stays not-ready, so the wait below is on liveness); the bench site comes from configuration
       `-Dkafka.bootstrap.servers=127.0.0.1:${await freePort()}`, '-Dquarkus.log.category."org.apache.kafka".level=ERROR',
+      // and a send to the missing broker gives up after 1 s, not 10, so that pods stopped at the end exit in seconds
+      '-Dmp.messaging.outgoing.peer-events.max.block.ms=1000',
       '-Dc2c.signaling.sites.bench.domains=bench.local',
       // the per-connection abuse limits would cap a benchmark pair at 50 msg/s
       '-Dc2c.signaling.rate-limit-per-second=1000000', '-Dc2c.signaling.rate-limit-burst=1000000',
@@ -108,21 +119,14 @@ async function startPeerjs() {
   return { name: 'peerjs', port, pid: child.pid };
 }
 
-// --- clients -----------------------------------------------------------------------------
-const KINDS = ['offer', 'answer', 'candidate'];
-
+// --- held connections (the relay scenarios use loadgen.c) -----------------------------------
 function c2cClient(port) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/_c2c/signal`, 'c2c.v1', { headers: { Origin: ORIGIN }, perMessageDeflate: false, localAddress: nextLocalAddress() });
-    const client = { ws, id: null, onSignal: null };
-    ws.on('error', reject);
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', site: 'bench' })));
-    ws.on('message', data => {
-      const m = JSON.parse(data);
-      if (m.type === 'welcome') { client.id = m.peerId; resolve(client); }
-      else if (m.type === 'signal') client.onSignal?.(m.from, m.payload);
-    });
-    client.send = (to, kind, payload) => ws.send(JSON.stringify({ type: 'signal', to, kind, payload }));
+    openLeanWebSocket({
+      host: '127.0.0.1', port, path: '/_c2c/signal', protocol: 'c2c.v1', origin: ORIGIN, localAddress: nextLocalAddress(),
+      onText: (frame, ws) => { if (JSON.parse(frame).type === 'welcome') resolve(ws); },
+      onClose: () => reject(new Error('c2c closed the connection before welcome')),
+    }).then(ws => ws.send('{"type":"hello","site":"bench"}'), reject);
   });
 }
 
@@ -136,15 +140,11 @@ let peerjsSeq = 0;
 function peerjsClient(port) {
   return new Promise((resolve, reject) => {
     const id = `p${process.pid}x${peerjsSeq++}`;
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/peerjs?key=peerjs&id=${id}&token=t${id}`, { perMessageDeflate: false, localAddress: nextLocalAddress() });
-    const client = { ws, id, onSignal: null };
-    ws.on('error', reject);
-    ws.on('message', data => {
-      const m = JSON.parse(data);
-      if (m.type === 'OPEN') resolve(client);
-      else if (m.type === 'OFFER' || m.type === 'ANSWER' || m.type === 'CANDIDATE') client.onSignal?.(m.src, m.payload);
-    });
-    client.send = (to, kind, payload) => ws.send(JSON.stringify({ type: kind.toUpperCase(), dst: to, payload }));
+    openLeanWebSocket({
+      host: '127.0.0.1', port, path: `/peerjs?key=peerjs&id=${id}&token=t${id}`, localAddress: nextLocalAddress(),
+      onText: (frame, ws) => { if (JSON.parse(frame).type === 'OPEN') resolve(ws); },
+      onClose: () => reject(new Error('PeerJS closed the connection before OPEN')),
+    }).catch(reject);
   });
 }
 
@@ -156,84 +156,37 @@ async function openMany(factory, count, concurrency = 200) {
   return out;
 }
 
-function percentile(sorted, p) {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN;
-}
-
-/** Closed loop: every pair keeps WINDOW signals in flight each way; each delivery triggers the next. */
-async function relay(label, factoryA, factoryB, serverPids, redisPort = 0) {
-  const a = await openMany(factoryA, PAIRS);
-  const b = await openMany(factoryB, PAIRS);
-  let measuring = false;
-  let running = true;
-  let delivered = 0;
-  const latencies = [];
-  const wire = (from, to) => {
-    let n = 0;
-    to.onSignal = (src, payload) => {
-      if (measuring) {
-        delivered++;
-        if (latencies.length < 2_000_000) latencies.push(performance.now() - payload.t);
-      }
-      if (running) to.send(from.id, KINDS[n++ % 3], { t: performance.now(), sdp: 'x'.repeat(200) });
-    };
-  };
-  let clock = null;
-  if (RATE > 0) {
-    // Open loop: deliveries only record; a 10 ms clock sends each connection's share (fractions carried over).
-    for (const c of [...a, ...b]) {
-      c.onSignal = (src, payload) => {
-        if (measuring) {
-          delivered++;
-          if (latencies.length < 2_000_000) latencies.push(performance.now() - payload.t);
-        }
-      };
-    }
-    // Paced by elapsed time on a 1 ms clock (a late tick catches up), one round = one signal each way per pair,
-    // so bursts stay small and the latency measured is the servers', not the generator's.
-    const roundsPerMs = RATE / (2 * PAIRS) / 1000;
-    const start = performance.now();
-    let n = 0;
-    clock = setInterval(() => {
-      const due = Math.floor((performance.now() - start) * roundsPerMs);
-      for (; n < due; n++) {
-        for (let i = 0; i < PAIRS; i++) {
-          a[i].send(b[i].id, KINDS[n % 3], { t: performance.now(), sdp: 'x'.repeat(200) });
-          b[i].send(a[i].id, KINDS[n % 3], { t: performance.now(), sdp: 'x'.repeat(200) });
-        }
-      }
-    }, 1);
-  } else {
-    for (let i = 0; i < PAIRS; i++) { wire(a[i], b[i]); wire(b[i], a[i]); }
-    for (let i = 0; i < PAIRS; i++) {
-      for (let w = 0; w < WINDOW; w++) {
-        a[i].send(b[i].id, 'offer', { t: performance.now(), sdp: 'x'.repeat(200) });
-        b[i].send(a[i].id, 'answer', { t: performance.now(), sdp: 'x'.repeat(200) });
-      }
-    }
-  }
-  await new Promise(r => setTimeout(r, WARMUP * 1000)); // warm-up (the JVM's JIT needs a few seconds)
-  const cpu0 = serverPids.map(cpuTicks);
-  const calls0 = redisPort ? redisCalls(redisPort) : 0;
-  measuring = true;
-  const t0 = performance.now();
-  await new Promise(r => setTimeout(r, SECONDS * 1000));
-  measuring = false;
-  const elapsed = (performance.now() - t0) / 1000;
-  const cpu = serverPids.map((pid, i) => (cpuTicks(pid) - cpu0[i]) / 100);
-  const calls = redisPort ? redisCalls(redisPort) - calls0 : 0;
-  running = false;
-  if (clock) clearInterval(clock);
-  await new Promise(r => setTimeout(r, 500));
-  [...a, ...b].forEach(c => c.ws.terminate());
-  latencies.sort((x, y) => x - y);
+/**
+ * Runs the C load generator (loadgen.c, compiled at start-up) against one server: PAIRS client pairs, pair k's first
+ * connection on portA and its second on portB. Closed loop (each pair keeps WINDOW signals in flight each way, a
+ * delivery triggers the next) or, with --rate, open loop. The servers' CPU and Redis calls are read when the
+ * generator says its measured window starts and ends.
+ */
+async function relay(label, server, portA, portB, serverPids, redisPort = 0) {
+  const argv = ['--server', server, '--port-a', String(portA), '--port-b', String(portB), '--pairs', String(PAIRS),
+    '--warmup', String(WARMUP), '--seconds', String(SECONDS), ...(RATE > 0 ? ['--rate', String(RATE)] : ['--window', String(WINDOW)])];
+  const child = spawn(loadgenBinary, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let cpu0, calls0, cpu, calls, measured;
+  const lines = readline.createInterface({ input: child.stdout });
+  lines.on('line', line => {
+    if (line === 'measure') { cpu0 = serverPids.map(cpuTicks); calls0 = redisPort ? redisCalls(redisPort) : 0; }
+    else if (line === 'end') {
+      cpu = serverPids.map((pid, i) => (cpuTicks(pid) - cpu0[i]) / 100);
+      calls = redisPort ? redisCalls(redisPort) - calls0 : 0;
+    } else measured = JSON.parse(line);
+  });
+  const [code] = await once(child, 'close'); // after its stdout is read to the end
+  if (code !== 0 || !measured || !cpu) throw new Error(`load generator failed (exit ${code}) for ${label}`);
+  const { delivered } = measured;
   return {
-    label, pairs: PAIRS, window: RATE > 0 ? `open ${RATE}/s` : WINDOW, msgPerSec: Math.round(delivered / elapsed),
-    p50ms: +percentile(latencies, 0.5).toFixed(3), p99ms: +percentile(latencies, 0.99).toFixed(3),
-    p999ms: +percentile(latencies, 0.999).toFixed(3), serverCpuSeconds: cpu.map(c => +c.toFixed(1)).join('+'),
+    label, pairs: PAIRS, window: RATE > 0 ? `open ${RATE}/s` : WINDOW, msgPerSec: Math.round(measured.msgPerSec),
+    p50ms: measured.p50ms, p99ms: measured.p99ms, p999ms: measured.p999ms,
+    serverCpuSeconds: cpu.map(c => +c.toFixed(1)).join('+'),
     // every server process of the scenario (c2c: its pods and Redis), per delivered message
     cpuMicrosPerMsg: +(cpu.reduce((x, y) => x + y, 0) * 1e6 / Math.max(1, delivered)).toFixed(1),
     redisCallsPerMsg: redisPort ? +(calls / Math.max(1, delivered)).toFixed(3) : '-',
+    // the load generator's own CPU in the window (user+system): what the servers could not use of shared cores
+    loadCpuSeconds: `${measured.loadCpuUser.toFixed(1)}+${measured.loadCpuSystem.toFixed(1)}`,
   };
 }
 
@@ -245,12 +198,15 @@ async function hold(label, factory, pid, HOLD) {
   const openSeconds = (performance.now() - t0) / 1000;
   await new Promise(r => setTimeout(r, 3000));
   const after = rssKiB(pid);
-  clients.forEach(c => c.ws.terminate());
+  clients.forEach(c => c.close());
   return { label, connections: HOLD, openSeconds: +openSeconds.toFixed(1), rssBeforeMiB: +(before / 1024).toFixed(0),
     rssAfterMiB: +(after / 1024).toFixed(0), kibPerConnection: +((after - before) / HOLD).toFixed(1) };
 }
 
 async function main() {
+  // every thread of this process, and the ones it starts later (they inherit it)
+  if (LOAD_CPUS) execFileSync('taskset', ['-a', '-p', '-c', LOAD_CPUS, String(process.pid)], { stdio: 'ignore' });
+  execFileSync('gcc', ['-O2', '-Wall', '-o', loadgenBinary, path.join(here, 'loadgen.c')], { stdio: 'inherit' });
   const redisPort = await freePort();
   const redis = start('redis', 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
   await waitFor(() => new Promise(resolve => {
@@ -259,13 +215,13 @@ async function main() {
   }), 'redis');
   const [podA, podB] = await startC2c(redisPort);
   const peerjs = await startPeerjs();
-  console.error(`servers up (logs in ${workDir}); ${PAIRS} pairs x window ${WINDOW}, ${SECONDS} s per scenario`);
+  console.error(`servers up (logs in ${workDir}); ${PAIRS} pairs, ${RATE > 0 ? `open loop ${RATE} signals/s` : `window ${WINDOW}`}, ${SECONDS} s per scenario`);
 
   const results = [];
   if (!SKIP_RELAY) {
-    if (SCENARIOS.has('same')) results.push(await relay('c2c same pod', () => c2cClient(podA.port), () => c2cClient(podA.port), [podA.pid, redis.pid], redisPort));
-    if (SCENARIOS.has('cross')) results.push(await relay('c2c cross pod', () => c2cClient(podA.port), () => c2cClient(podB.port), [podA.pid, podB.pid, redis.pid], redisPort));
-    if (SCENARIOS.has('peerjs')) results.push(await relay('peerjs (one process)', () => peerjsClient(peerjs.port), () => peerjsClient(peerjs.port), [peerjs.pid]));
+    if (SCENARIOS.has('same')) results.push(await relay('c2c same pod', 'c2c', podA.port, podA.port, [podA.pid, redis.pid], redisPort));
+    if (SCENARIOS.has('cross')) results.push(await relay('c2c cross pod', 'c2c', podA.port, podB.port, [podA.pid, podB.pid, redis.pid], redisPort));
+    if (SCENARIOS.has('peerjs')) results.push(await relay('peerjs (one process)', 'peerjs', peerjs.port, peerjs.port, [peerjs.pid]));
   }
   const holds = [];
   for (const count of HOLDS) {
@@ -292,4 +248,11 @@ function stopAll() {
 }
 process.on('exit', stopAll);
 process.on('SIGINT', () => { stopAll(); process.exit(130); });
-main().then(() => { stopAll(); process.exit(0); }, e => { console.error(e); stopAll(); process.exit(1); });
+/** Stops the servers and waits until they are gone (at most 20 s), so that a run started right after this one
+ * does not share the machine with pods still shutting down. */
+async function stopAndWait() {
+  const running = children.filter(c => c.exitCode === null && c.signalCode === null);
+  stopAll();
+  await Promise.race([Promise.all(running.map(c => once(c, 'exit'))), new Promise(r => setTimeout(r, 20000))]);
+}
+main().then(async () => { await stopAndWait(); process.exit(0); }, async e => { console.error(e); await stopAndWait(); process.exit(1); });
