@@ -14,14 +14,12 @@ public record SignalDelivery(String from, String kind, String payloadJson) imple
     /**
      * The frame's text, written directly: signals are most of the traffic, and their payload is
      * already JSON. {@code from} is a peer id and {@code kind} a wire name, neither needs escaping.
+     * One concatenation per case, so the text is built in a single array of its exact length (a
+     * StringBuilder sized by guess grew once per signal: a quarter of the pod's allocation per message).
      */
     public String toJson() {
-        StringBuilder json = new StringBuilder(48 + from.length() + (payloadJson == null ? 0 : payloadJson.length()))
-                .append("{\"type\":\"signal\",\"from\":\"").append(from)
-                .append("\",\"kind\":\"").append(kind).append('"');
-        if (payloadJson != null) {
-            json.append(",\"payload\":").append(payloadJson);
-        }
-        return json.append('}').toString();
+        return payloadJson == null
+                ? "{\"type\":\"signal\",\"from\":\"" + from + "\",\"kind\":\"" + kind + "\"}"
+                : "{\"type\":\"signal\",\"from\":\"" + from + "\",\"kind\":\"" + kind + "\",\"payload\":" + payloadJson + "}";
     }
 }
