@@ -113,7 +113,8 @@ class InvariantsCanFailTest {
     @Test
     void signalingPreStopLongerThanItsGracePeriod() {
         expect(Overlays.PROD, o -> ((ObjectNode) container(o, "signaling").at("/lifecycle/preStop/sleep")).put("seconds", 25),
-                "terminationGracePeriodSeconds 30 < preStop + drain [c2c.signaling.drain-delay, c2c.signaling.drain-timeout]");
+                "terminationGracePeriodSeconds 30 < preStop + drain [c2c.signaling.drain-delay, c2c.signaling.drain-timeout, "
+                        + "c2c.signaling.event-shutdown-flush-timeout]");
     }
 
     // ------------------------------------------------------------ PDBs, policies

@@ -66,7 +66,8 @@ final class ManifestInvariants {
 
     /** Each service's drain settings (their sum bounds how long a stopping pod takes after preStop). */
     private static final Map<String, List<String>> DRAIN_KEYS = Map.of(
-            "signaling-service", List.of("c2c.signaling.drain-delay", "c2c.signaling.drain-timeout"),
+            "signaling-service", List.of("c2c.signaling.drain-delay", "c2c.signaling.drain-timeout",
+                    "c2c.signaling.event-shutdown-flush-timeout"),
             "discovery-service", List.of(),
             "relay-service", List.of("c2c.relay.drain-timeout"));
 

@@ -146,6 +146,13 @@ public interface SignalingConfig {
     @WithDefault("100")
     int eventMaxInFlight();
 
+    /**
+     * At shutdown, how long peer events still waiting in the buffer may take to reach Kafka before the
+     * rest is dropped and counted ({@code reason=shutdown}); no wait when the last send failed (Kafka down).
+     */
+    @WithDefault("2s")
+    Duration eventShutdownFlushTimeout();
+
     /** Base URL of relay-service; when absent, ICE servers come from {@link #ice()}. */
     Optional<URI> relayUrl();
 

@@ -5,9 +5,15 @@ import io.c2c.signaling.config.SignalingConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -16,6 +22,11 @@ import org.jboss.logging.Logger;
  * {@code event-max-in-flight} events unacknowledged; when the buffer is full the event is dropped
  * and counted. Peer events are soft state (heartbeats re-send everything), so dropping is safer
  * than blocking a WebSocket thread or growing without limit.
+ *
+ * <p>At shutdown the waiting events get {@code event-shutdown-flush-timeout} to reach Kafka (none when
+ * the last send failed); what is left is dropped and counted, and nothing more is handed to the
+ * producer, whose sends to an unreachable broker would each hold its single sending thread for
+ * {@code max.block.ms} and keep the pod from exiting.
  */
 @ApplicationScoped
 public class PeerEventBuffer {
@@ -28,19 +39,26 @@ public class PeerEventBuffer {
     private final Deque<PeerEvent> queue = new ArrayDeque<>();
     private final Counter droppedFull;
     private final Counter droppedFailed;
+    private final Counter droppedShutdown;
+    private final Duration shutdownFlushTimeout;
     private final Counter published;
     private final AtomicLong lastAckMillis = new AtomicLong();
     private final AtomicLong lastFailureMillis = new AtomicLong();
     private volatile String lastFailure;
     private int inFlight;
+    /** Set at shutdown once the flush is over: events are no longer handed to the producer. */
+    private boolean closed;
 
     public PeerEventBuffer(PeerEventPublisher publisher, SignalingConfig config, MeterRegistry registry) {
         this.publisher = publisher;
         this.capacity = config.eventBufferSize();
         this.maxInFlight = config.eventMaxInFlight();
+        this.shutdownFlushTimeout = config.eventShutdownFlushTimeout();
         this.droppedFull = Counter.builder("c2c.signaling.events.dropped").tag("reason", "buffer-full")
                 .description("peer events dropped").register(registry);
         this.droppedFailed = Counter.builder("c2c.signaling.events.dropped").tag("reason", "send-failed")
+                .description("peer events dropped").register(registry);
+        this.droppedShutdown = Counter.builder("c2c.signaling.events.dropped").tag("reason", "shutdown")
                 .description("peer events dropped").register(registry);
         this.published = Counter.builder("c2c.signaling.events.published")
                 .description("peer events acknowledged by Kafka").register(registry);
@@ -51,6 +69,10 @@ public class PeerEventBuffer {
     /** Queues an event; never blocks. Returns false when it was dropped. */
     public boolean offer(PeerEvent event) {
         synchronized (this) {
+            if (closed) {
+                droppedShutdown.increment();
+                return false;
+            }
             if (inFlight >= maxInFlight) {
                 if (queue.size() >= capacity) {
                     droppedFull.increment();
@@ -66,20 +88,36 @@ public class PeerEventBuffer {
     }
 
     private void send(PeerEvent event) {
+        CompletionStage<Void> outcome;
         try {
-            publisher.publish(event).whenComplete((ok, failure) -> {
+            outcome = publisher.publish(event);
+        } catch (RuntimeException e) {
+            // the emitter refuses synchronously when its own buffer is exhausted
+            outcome = CompletableFuture.failedFuture(e);
+        }
+        outcome.whenComplete((ok, failure) -> completed(failure));
+    }
+
+    /** One send ended: count it (unless it was already counted as dropped at shutdown), then send the next. */
+    private void completed(Throwable failure) {
+        PeerEvent next;
+        synchronized (this) {
+            if (!closed) {
                 if (failure == null) {
                     published.increment();
                     lastAckMillis.set(System.currentTimeMillis());
                 } else {
                     failed(failure);
                 }
-                next();
-            });
-        } catch (RuntimeException e) {
-            // the emitter refuses synchronously when its own buffer is exhausted
-            failed(e);
-            next();
+            }
+            next = closed ? null : queue.pollFirst();
+            notifyAll(); // a flush at shutdown waits for the buffer to empty
+            if (next == null) {
+                inFlight--;
+            }
+        }
+        if (next != null) {
+            send(next);
         }
     }
 
@@ -92,16 +130,54 @@ public class PeerEventBuffer {
         lastFailure = String.valueOf(failure.getMessage());
     }
 
-    private void next() {
-        PeerEvent next;
+    /**
+     * Runs after the connections were drained (SessionService observes with priority 1) and before the
+     * messaging connector closes the producer (when the application scope is destroyed).
+     */
+    void onShutdown(@Observes @Priority(100) ShutdownEvent event) {
+        flushAndClose(shutdownFlushTimeout);
+    }
+
+    /**
+     * Waits at most {@code timeout} for the waiting and in-flight events to be acknowledged, not at all
+     * while Kafka is failing; then drops what still waits and every later event. Sends already handed
+     * to the producer are left to the connector's own bounded close; they are counted as dropped too,
+     * since the pod exits without knowing whether they reached Kafka.
+     *
+     * @return the number of events counted as dropped here (waiting and unacknowledged)
+     */
+    public int flushAndClose(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int dropped;
+        int unacknowledged;
         synchronized (this) {
-            next = queue.pollFirst();
-            if (next == null) {
-                inFlight--;
-                return;
+            if (closed) {
+                return 0;
             }
+            try {
+                long left;
+                while (queue.size() + inFlight > 0 && !failing() && (left = deadline - System.nanoTime()) > 0) {
+                    wait(Math.max(1, left / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            closed = true;
+            unacknowledged = inFlight;
+            dropped = queue.size() + unacknowledged;
+            queue.clear();
         }
-        send(next);
+        droppedShutdown.increment(dropped);
+        if (dropped > 0) {
+            LOG.infof("dropped %d peer events at shutdown (%d of them sent and not acknowledged; Kafka %s)", dropped,
+                    unacknowledged, failing() ? "failing" : "not answering");
+        }
+        return dropped;
+    }
+
+    /** The last send failed and none succeeded since: Kafka is unreachable or refusing. */
+    private boolean failing() {
+        return lastFailureMillis.get() > lastAckMillis.get();
     }
 
     public synchronized int pending() {
@@ -109,7 +185,7 @@ public class PeerEventBuffer {
     }
 
     public long dropped() {
-        return (long) (droppedFull.count() + droppedFailed.count());
+        return (long) (droppedFull.count() + droppedFailed.count() + droppedShutdown.count());
     }
 
     public long lastAckMillis() {

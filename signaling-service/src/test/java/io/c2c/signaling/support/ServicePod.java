@@ -46,6 +46,11 @@ public final class ServicePod implements AutoCloseable {
         return service.port();
     }
 
+    /** The pod's console log (stdout and stderr). */
+    public java.nio.file.Path log() {
+        return service.log();
+    }
+
     public URI endpoint() {
         return WsClient.endpoint(service.port());
     }
