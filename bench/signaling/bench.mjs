@@ -35,6 +35,8 @@ const RATE = Number(args.rate ?? 0);
 // known share of the machine. Unset: everything shares every CPU, as before.
 const SERVER_CPUS = args['server-cpus'];
 const LOAD_CPUS = args['load-cpus'];
+// SIGNALING_JVM_OPTIONS: the pods' heap and collector (space-separated), e.g. to compare collectors
+const JVM_OPTIONS = (process.env.SIGNALING_JVM_OPTIONS ?? '-Xms256m -Xmx512m -XX:+UseParallelGC').split(/\s+/).filter(Boolean);
 const ORIGIN = 'http://bench.local';
 const children = [];
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'c2c-bench-'));
@@ -89,14 +91,12 @@ async function startC2c(redisPort) {
   const pods = [];
   for (const name of ['bench-a', 'bench-b']) {
     const port = await freePort();
-    const child = start(name, 'java', ['-Xms256m', '-Xmx512m', '-XX:+UseParallelGC',
+    const child = start(name, 'java', [...JVM_OPTIONS,
       '-Dquarkus.http.host=127.0.0.1', `-Dquarkus.http.port=${port}`, `-Dc2c.signaling.pod-id=${name}`,
       `-Dquarkus.redis.hosts=redis://127.0.0.1:${redisPort}`,
       // no Kafka in this benchmark: peer events are dropped and counted, and the site registry view never loads
       // (the pod stays not-ready, so the wait below is on liveness); the bench site comes from configuration
       `-Dkafka.bootstrap.servers=127.0.0.1:${await freePort()}`, '-Dquarkus.log.category."org.apache.kafka".level=ERROR',
-      // and a send to the missing broker gives up after 1 s, not 10, so that pods stopped at the end exit in seconds
-      '-Dmp.messaging.outgoing.peer-events.max.block.ms=1000',
       '-Dc2c.signaling.sites.bench.domains=bench.local',
       // the per-connection abuse limits would cap a benchmark pair at 50 msg/s
       '-Dc2c.signaling.rate-limit-per-second=1000000', '-Dc2c.signaling.rate-limit-burst=1000000',
@@ -187,6 +187,8 @@ async function relay(label, server, portA, portB, serverPids, redisPort = 0) {
     redisCallsPerMsg: redisPort ? +(calls / Math.max(1, delivered)).toFixed(3) : '-',
     // the load generator's own CPU in the window (user+system): what the servers could not use of shared cores
     loadCpuSeconds: `${measured.loadCpuUser.toFixed(1)}+${measured.loadCpuSystem.toFixed(1)}`,
+    // open loop: signals the generator could not hand over because the server had stopped reading (4 MiB waiting)
+    notSent: measured.notSent,
   };
 }
 

@@ -197,6 +197,20 @@ public interface SignalingConfig {
     @WithDefault("64")
     int flushCoalescingLimit();
 
+    /**
+     * Tasks an event loop may have queued after reading a connection before that connection stops being
+     * read until the loop has caught up (see {@code ConnectionBackpressure}); 0 reads without limit.
+     */
+    @WithDefault("1024")
+    int readPauseBacklog();
+
+    /**
+     * Bytes that may wait to be written to one connection (frames its peer has not read yet) before the
+     * connection is closed as a slow reader; the peer may resume (see {@code ConnectionBackpressure}); 0 never closes.
+     */
+    @WithDefault("1048576")
+    int maxUnreadBytes();
+
     /** How long a stopping pod waits for its reconnect messages and closes to go out. */
     @WithDefault("3s")
     Duration drainTimeout();

@@ -1,12 +1,9 @@
 package io.c2c.signaling.websocket;
 
 import io.c2c.signaling.config.SignalingConfig;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.impl.ConnectionBase;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -34,18 +31,9 @@ public class FlushCoalescing implements HttpUpgradeCheck {
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
         if (maxFramesPerWrite > 1) {
-            install(context.httpRequest().connection());
+            ConnectionPipelines.addFirstOnce(context.httpRequest().connection(), HANDLER_NAME,
+                    () -> new FlushConsolidationHandler(maxFramesPerWrite, true));
         }
         return CheckResult.permitUpgrade();
-    }
-
-    private void install(HttpConnection connection) {
-        // Vert.x's HTTP/1.1 connections are ConnectionBase; anything else (none today) keeps plain flushes.
-        if (connection instanceof ConnectionBase base) {
-            ChannelPipeline pipeline = base.channel().pipeline();
-            if (pipeline.get(HANDLER_NAME) == null) {
-                pipeline.addFirst(HANDLER_NAME, new FlushConsolidationHandler(maxFramesPerWrite, true));
-            }
-        }
     }
 }

@@ -1,0 +1,129 @@
+package io.c2c.signaling.websocket;
+
+import io.c2c.signaling.config.SignalingConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
+import io.quarkus.websockets.next.HttpUpgradeCheck;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * Bounds what waits inside the pod for each signaling connection, in both directions.
+ *
+ * <p>websockets-next hands every received message to the connection's event loop as a task and never
+ * pauses the socket, so peers that together send faster than a pod can relay fill its task queues without
+ * limit: the heap fills with queued messages and the pod dies in back-to-back full collections instead of
+ * slowing its senders down (seen at 60,000 signals/s offered to one 2-core pod). Here a connection whose
+ * read leaves more than {@code read-pause-backlog} tasks queued on its loop stops reading, and a task
+ * queued behind that backlog turns reading back on: the connection is read again once the loop has done
+ * the work that was waiting. Meanwhile the peer's frames wait in the kernel and TCP slows the peer down;
+ * nothing is dropped and the order is kept.
+ *
+ * <p>The other direction has the same hole: frames for a peer that does not read (a stuck tab, or a
+ * client starved of CPU) wait in its channel's outbound buffer, also without limit. A connection with
+ * more than {@code max-unread-bytes} waiting there is closed, as Redis closes a client past its output
+ * buffer limit: the peer can resume, and signals for it then wait in its bounded resume buffer.
+ */
+@ApplicationScoped
+public class ConnectionBackpressure implements HttpUpgradeCheck {
+
+    static final String HANDLER_NAME = "c2c-read-backpressure";
+    private static final Logger LOG = Logger.getLogger(ConnectionBackpressure.class);
+
+    private final int maxBacklog;
+    private final int maxUnreadBytes;
+    private final Counter pauses;
+    private final Counter slowReaderCloses;
+
+    public ConnectionBackpressure(SignalingConfig config, MeterRegistry registry) {
+        this.maxBacklog = config.readPauseBacklog();
+        this.maxUnreadBytes = config.maxUnreadBytes();
+        this.pauses = Counter.builder("c2c.signaling.read.pauses")
+                .description("connections whose reading paused because their event loop had more than read-pause-backlog tasks queued")
+                .register(registry);
+        this.slowReaderCloses = Counter.builder("c2c.signaling.slow.reader.closes")
+                .description("connections closed because more than max-unread-bytes waited to be written to them")
+                .register(registry);
+    }
+
+    @Override
+    public Uni<CheckResult> perform(HttpUpgradeContext context) {
+        if (maxBacklog > 0) {
+            ConnectionPipelines.addFirstOnce(context.httpRequest().connection(), HANDLER_NAME,
+                    () -> new PauseWhileBehind(maxBacklog, pauses));
+        }
+        if (maxUnreadBytes > 0) {
+            ConnectionPipelines.addFirstOnce(context.httpRequest().connection(), SlowReaderLimit.HANDLER_NAME,
+                    () -> new SlowReaderLimit(maxUnreadBytes, slowReaderCloses));
+        }
+        return CheckResult.permitUpgrade();
+    }
+
+    /** One per connection: closes it when more than the limit waits in its outbound buffer. */
+    static final class SlowReaderLimit extends ChannelInboundHandlerAdapter {
+
+        static final String HANDLER_NAME = "c2c-slow-reader-limit";
+
+        private final int maxUnreadBytes;
+        private final Counter closes;
+
+        SlowReaderLimit(int maxUnreadBytes, Counter closes) {
+            this.maxUnreadBytes = maxUnreadBytes;
+            this.closes = closes;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            // Netty marks the channel unwritable above the high mark and tells the pipeline: that is the limit
+            ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(maxUnreadBytes / 2, maxUnreadBytes));
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (!ctx.channel().isWritable() && ctx.channel().isActive()) {
+                closes.increment();
+                LOG.debugf("closing %s: more than %d bytes wait to be written to it", ctx.channel().remoteAddress(), maxUnreadBytes);
+                ctx.close();
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+    }
+
+    /** One per connection: pauses its reads while its loop's backlog is above the limit. */
+    static final class PauseWhileBehind extends ChannelInboundHandlerAdapter {
+
+        private final int maxBacklog;
+        private final Counter pauses;
+        private boolean pausedHere;
+
+        PauseWhileBehind(int maxBacklog, Counter pauses) {
+            this.maxBacklog = maxBacklog;
+            this.pauses = pauses;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            // the frames in these bytes become message tasks on the way up, so the backlog is read after
+            ctx.fireChannelRead(msg);
+            EventLoop loop = ctx.channel().eventLoop();
+            ChannelConfig config = ctx.channel().config();
+            if (!pausedHere && config.isAutoRead() && loop instanceof SingleThreadEventExecutor executor
+                    && executor.pendingTasks() > maxBacklog) {
+                pausedHere = true;
+                config.setAutoRead(false);
+                pauses.increment();
+                loop.execute(() -> {
+                    pausedHere = false;
+                    config.setAutoRead(true);
+                });
+            }
+        }
+    }
+}
