@@ -8,10 +8,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,9 +24,9 @@ import org.jboss.logging.Logger;
  * <p>websockets-next hands every received message to the connection's event loop as a task and never
  * pauses the socket, so peers that together send faster than a pod can relay fill its task queues without
  * limit: the heap fills with queued messages and the pod dies in back-to-back full collections instead of
- * slowing its senders down (seen at 60,000 signals/s offered to one 2-core pod). Here a connection whose
- * read leaves more than {@code read-pause-backlog} tasks queued on its loop stops reading, and a task
- * queued behind that backlog turns reading back on: the connection is read again once the loop has done
+ * slowing its senders down (seen at 60,000 signals/s offered to one 2-core pod). Here a connection read
+ * while an event loop has more than {@code read-pause-backlog} tasks queued stops reading, and a task
+ * queued behind that backlog turns reading back on: the connection is read again once that loop has done
  * the work that was waiting. Meanwhile the peer's frames wait in the kernel and TCP slows the peer down;
  * nothing is dropped and the order is kept.
  *
@@ -96,11 +100,16 @@ public class ConnectionBackpressure implements HttpUpgradeCheck {
         }
     }
 
-    /** One per connection: pauses its reads while its loop's backlog is above the limit. */
+    /**
+     * One per connection: pauses its reads while any event loop's backlog is above the limit. Any, not only
+     * its own: a signal to a peer on another loop is a task on that loop, so senders on an idle loop can
+     * flood a busy one.
+     */
     static final class PauseWhileBehind extends ChannelInboundHandlerAdapter {
 
         private final int maxBacklog;
         private final Counter pauses;
+        private SingleThreadEventExecutor[] loops = new SingleThreadEventExecutor[0];
         private boolean pausedHere;
 
         PauseWhileBehind(int maxBacklog, Counter pauses) {
@@ -109,21 +118,50 @@ public class ConnectionBackpressure implements HttpUpgradeCheck {
         }
 
         @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            List<SingleThreadEventExecutor> all = new ArrayList<>();
+            EventExecutorGroup group = ctx.channel().eventLoop().parent();
+            for (EventExecutor loop : group == null ? List.<EventExecutor>of(ctx.channel().eventLoop()) : group) {
+                if (loop instanceof SingleThreadEventExecutor executor) {
+                    all.add(executor);
+                }
+            }
+            loops = all.toArray(SingleThreadEventExecutor[]::new);
+        }
+
+        @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             // the frames in these bytes become message tasks on the way up, so the backlog is read after
             ctx.fireChannelRead(msg);
-            EventLoop loop = ctx.channel().eventLoop();
             ChannelConfig config = ctx.channel().config();
-            if (!pausedHere && config.isAutoRead() && loop instanceof SingleThreadEventExecutor executor
-                    && executor.pendingTasks() > maxBacklog) {
+            if (pausedHere || !config.isAutoRead()) {
+                return;
+            }
+            SingleThreadEventExecutor behind = mostBehind();
+            if (behind != null && behind.pendingTasks() > maxBacklog) {
                 pausedHere = true;
                 config.setAutoRead(false);
                 pauses.increment();
-                loop.execute(() -> {
+                EventLoop own = ctx.channel().eventLoop();
+                // queued behind that loop's backlog, then back on this connection's own loop
+                behind.execute(() -> own.execute(() -> {
                     pausedHere = false;
                     config.setAutoRead(true);
-                });
+                }));
             }
+        }
+
+        private SingleThreadEventExecutor mostBehind() {
+            SingleThreadEventExecutor most = null;
+            int mostTasks = -1;
+            for (SingleThreadEventExecutor loop : loops) {
+                int tasks = loop.pendingTasks();
+                if (tasks > mostTasks) {
+                    most = loop;
+                    mostTasks = tasks;
+                }
+            }
+            return most;
         }
     }
 }
