@@ -250,11 +250,17 @@ function stopAll() {
 }
 process.on('exit', stopAll);
 process.on('SIGINT', () => { stopAll(); process.exit(130); });
-/** Stops the servers and waits until they are gone (at most 20 s), so that a run started right after this one
- * does not share the machine with pods still shutting down. */
+/** Stops the servers and waits until they are gone, so that a run started right after this one does not share
+ * the machine with pods still shutting down; what has not exited after 20 s (a pod stuck in full collections
+ * after an overload) is killed. */
 async function stopAndWait() {
   const running = children.filter(c => c.exitCode === null && c.signalCode === null);
+  const exited = Promise.all(running.map(c => once(c, 'exit')));
   stopAll();
-  await Promise.race([Promise.all(running.map(c => once(c, 'exit'))), new Promise(r => setTimeout(r, 20000))]);
+  const timedOut = await Promise.race([exited.then(() => false), new Promise(r => setTimeout(() => r(true), 20000))]);
+  if (timedOut) {
+    for (const c of running) { if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); }
+    await exited;
+  }
 }
 main().then(async () => { await stopAndWait(); process.exit(0); }, async e => { console.error(e); await stopAndWait(); process.exit(1); });
