@@ -16,6 +16,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import org.jboss.logging.Logger;
 
 /**
@@ -137,23 +138,29 @@ public class ConnectionBackpressure implements HttpUpgradeCheck {
             if (pausedHere || !config.isAutoRead()) {
                 return;
             }
-            SingleThreadEventExecutor behind = mostBehind();
-            if (behind != null && behind.pendingTasks() > maxBacklog) {
+            SingleThreadEventExecutor behind = mostBehindOverLimit();
+            if (behind != null) {
                 pausedHere = true;
                 config.setAutoRead(false);
                 pauses.increment();
                 EventLoop own = ctx.channel().eventLoop();
-                // queued behind that loop's backlog, then back on this connection's own loop
-                behind.execute(() -> own.execute(() -> {
+                Runnable resume = () -> {
                     pausedHere = false;
                     config.setAutoRead(true);
-                }));
+                };
+                try {
+                    // queued behind that loop's backlog, then back on this connection's own loop
+                    behind.execute(() -> own.execute(resume));
+                } catch (RejectedExecutionException stopping) {
+                    resume.run(); // the loops are shutting down: nothing to wait for
+                }
             }
         }
 
-        private SingleThreadEventExecutor mostBehind() {
+        /** The event loop with the most tasks queued, if that is more than the limit; else null. */
+        private SingleThreadEventExecutor mostBehindOverLimit() {
             SingleThreadEventExecutor most = null;
-            int mostTasks = -1;
+            int mostTasks = maxBacklog;
             for (SingleThreadEventExecutor loop : loops) {
                 int tasks = loop.pendingTasks();
                 if (tasks > mostTasks) {

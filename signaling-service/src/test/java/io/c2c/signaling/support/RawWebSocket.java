@@ -1,5 +1,6 @@
 package io.c2c.signaling.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -95,6 +96,17 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     /** The next text frame's content (control frames before it are skipped). */
+    /** Says hello for the site and returns the peer id of the welcome (anything else first fails). */
+    public String hello(String site) throws IOException {
+        sendTogether(List.of("{\"type\":\"hello\",\"site\":\"" + site + "\"}"));
+        String welcome = readText();
+        JsonNode json = WsClient.JSON.readTree(welcome);
+        if (!"welcome".equals(json.path("type").asText())) {
+            throw new AssertionError("expected a welcome, got " + welcome);
+        }
+        return json.get("peerId").asText();
+    }
+
     public String readText() throws IOException {
         while (true) {
             int first = in.readUnsignedByte();

@@ -52,10 +52,7 @@ class ConnectionBackpressureTest {
     void aBurstPausesTheSendersReadsAndEverySignalStillArrivesInOrder() throws Exception {
         try (WsClient receiver = WsClient.hello(WsClient.endpoint(base.getPort()), ORIGIN, "demo");
              RawWebSocket sender = RawWebSocket.connect(base.getPort(), ORIGIN)) {
-            sender.sendTogether(List.of("{\"type\":\"hello\",\"site\":\"demo\"}"));
-            JsonNode welcome = WsClient.JSON.readTree(sender.readText());
-            assertEquals("welcome", welcome.path("type").asText(), welcome.toString());
-            String from = welcome.get("peerId").asText();
+            String from = sender.hello("demo");
             List<String> burst = new ArrayList<>();
             for (int i = 0; i < BURST; i++) {
                 burst.add("{\"type\":\"signal\",\"to\":\"" + receiver.peerId + "\",\"kind\":\"candidate\",\"payload\":{\"n\":"
@@ -82,8 +79,7 @@ class ConnectionBackpressureTest {
     void aPeerThatDoesNotReadIsClosedOnceTooMuchWaitsForIt() throws Exception {
         try (RawWebSocket stuck = RawWebSocket.connect(base.getPort(), ORIGIN);
              WsClient sender = WsClient.hello(WsClient.endpoint(base.getPort()), ORIGIN, "demo")) {
-            stuck.sendTogether(List.of("{\"type\":\"hello\",\"site\":\"demo\"}"));
-            String stuckId = WsClient.JSON.readTree(stuck.readText()).get("peerId").asText();
+            String stuckId = stuck.hello("demo");
             double closesBefore = slowReaderCloses();
             String payload = "{\"pad\":\"" + "x".repeat(60_000) + "\"}";
             // the kernel's socket buffers take the first few MB; past them, 64 KiB in Netty's buffer is the limit

@@ -48,10 +48,7 @@ class FlushCoalescingTest {
     void aBurstToOnePeerLeavesInFarFewerWritesThanFrames() throws Exception {
         try (WsClient receiver = WsClient.hello(WsClient.endpoint(base.getPort()), ORIGIN, "demo");
              RawWebSocket sender = RawWebSocket.connect(base.getPort(), ORIGIN)) {
-            sender.sendTogether(List.of("{\"type\":\"hello\",\"site\":\"demo\"}"));
-            JsonNode welcome = WsClient.JSON.readTree(sender.readText());
-            assertEquals("welcome", welcome.path("type").asText(), welcome.toString());
-            String from = welcome.get("peerId").asText();
+            String from = sender.hello("demo");
             List<String> burst = new ArrayList<>();
             for (int i = 0; i < BURST; i++) {
                 burst.add("{\"type\":\"signal\",\"to\":\"" + receiver.peerId + "\",\"kind\":\"candidate\",\"payload\":{\"n\":" + i + "}}");
