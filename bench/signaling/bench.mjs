@@ -24,7 +24,6 @@ const WINDOW = Number(args.window ?? 8);
 const SECONDS = Number(args.seconds ?? 10);
 // --hold takes one count or a comma-separated list (e.g. 10000,50000); --skip-relay measures only held connections.
 const HOLDS = String(args.hold ?? 5000).split(',').map(Number).filter(n => n > 0);
-const HOLD = HOLDS[0];
 const SKIP_RELAY = 'skip-relay' in args;
 // --scenarios same,cross,peerjs (default all three): which relay scenarios to run, e.g. to profile one of them
 const SCENARIOS = new Set(String(args.scenarios ?? 'same,cross,peerjs').split(','));

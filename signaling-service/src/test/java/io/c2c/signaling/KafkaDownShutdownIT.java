@@ -50,7 +50,7 @@ class KafkaDownShutdownIT {
                 }
                 long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
                 double buffered = 0;
-                while (System.nanoTime() < deadline && (buffered = metric(pod, "c2c_signaling_events_buffered")) < 6) {
+                while (System.nanoTime() < deadline && (buffered = pod.metric("c2c_signaling_events_buffered")) < 6) {
                     Thread.sleep(100);
                 }
                 assertTrue(buffered >= 6, "joins and leaves wait for the unreachable broker: " + buffered);
@@ -77,14 +77,5 @@ class KafkaDownShutdownIT {
 
     private static String tail(String log) {
         return log.length() > 6000 ? log.substring(log.length() - 6000) : log;
-    }
-
-    private static double metric(ServicePod pod, String name) {
-        for (String line : pod.get("/q/metrics").body().split("\n")) {
-            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return -1;
     }
 }

@@ -103,7 +103,7 @@ class TwoPodsIT {
             for (int i = 0; i < 20; i++) {
                 assertEquals(i, b.await("signal").at("/payload/i").asInt(), "order kept across pods");
             }
-            assertTrue(metric(podA, "c2c_signaling_cross_pod_deliveries_total") >= 21, "cross-pod counter");
+            assertTrue(podA.metric("c2c_signaling_cross_pod_deliveries_total") >= 21, "cross-pod counter");
             assertTrue(podB.get("/q/metrics").body().contains("c2c_signaling_delivery_latency_seconds_bucket"));
         }
     }
@@ -355,14 +355,5 @@ class TwoPodsIT {
         } catch (IllegalStateException refused) {
             return false;
         }
-    }
-
-    private static double metric(ServicePod pod, String name) {
-        for (String line : pod.get("/q/metrics").body().split("\n")) {
-            if (line.startsWith(name)) {
-                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return 0;
     }
 }

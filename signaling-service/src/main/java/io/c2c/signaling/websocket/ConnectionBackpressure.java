@@ -39,7 +39,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ConnectionBackpressure implements HttpUpgradeCheck {
 
-    static final String HANDLER_NAME = "c2c-read-backpressure";
     private static final Logger LOG = Logger.getLogger(ConnectionBackpressure.class);
 
     private final int maxBacklog;
@@ -61,7 +60,7 @@ public class ConnectionBackpressure implements HttpUpgradeCheck {
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
         if (maxBacklog > 0) {
-            ConnectionPipelines.addFirstOnce(context.httpRequest().connection(), HANDLER_NAME,
+            ConnectionPipelines.addFirstOnce(context.httpRequest().connection(), PauseWhileBehind.HANDLER_NAME,
                     () -> new PauseWhileBehind(maxBacklog, pauses));
         }
         if (maxUnreadBytes > 0) {
@@ -107,6 +106,8 @@ public class ConnectionBackpressure implements HttpUpgradeCheck {
      * flood a busy one.
      */
     static final class PauseWhileBehind extends ChannelInboundHandlerAdapter {
+
+        static final String HANDLER_NAME = "c2c-read-pause";
 
         private final int maxBacklog;
         private final Counter pauses;

@@ -47,8 +47,18 @@ public final class ServicePod implements AutoCloseable {
     }
 
     /** The pod's console log (stdout and stderr). */
-    public java.nio.file.Path log() {
+    public Path log() {
         return service.log();
+    }
+
+    /** The first sample of a Prometheus series on /q/metrics (name alone or with labels); 0 when absent. */
+    public double metric(String series) {
+        for (String line : get("/q/metrics").body().split("\n")) {
+            if (line.startsWith(series + " ") || line.startsWith(series + "{")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
     }
 
     public URI endpoint() {
