@@ -11,38 +11,40 @@ import java.util.regex.Pattern;
 /** Typed, bounded reads of message fields; every failure is an {@code invalid-field} error naming the field. */
 final class Fields {
 
-    static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    static final Pattern ROOM = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-    static final Pattern PEER_ID = Pattern.compile("[0-9a-f]{32}");
-    static final Pattern TOKEN = Pattern.compile("[0-9a-f]{32}");
-    static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    static final TokenFormat ID = new TokenFormat("A-Za-z0-9._:-", 1, 128);
+    static final TokenFormat ROOM = new TokenFormat("A-Za-z0-9._:-", 1, 64);
+    /** A message's own {@code id}, echoed as {@code re} in its answer. */
+    static final TokenFormat MESSAGE_ID = new TokenFormat("A-Za-z0-9._:-", 1, 64);
+    static final TokenFormat PEER_ID = new TokenFormat("0-9a-f", 32, 32);
+    static final TokenFormat TOKEN = new TokenFormat("0-9a-f", 32, 32);
+    static final TokenFormat SHA256 = new TokenFormat("0-9a-f", 64, 64);
 
     private Fields() {
     }
 
-    static String string(JsonNode msg, String field, Pattern pattern) {
+    static String string(JsonNode msg, String field, TokenFormat format) {
         JsonNode node = msg.get(field);
         if (node == null || node.isNull()) {
             throw invalid(field, "is required");
         }
-        return check(field, node, pattern);
+        return check(field, node, format);
     }
 
-    static String optionalString(JsonNode msg, String field, Pattern pattern) {
+    static String optionalString(JsonNode msg, String field, TokenFormat format) {
         JsonNode node = msg.get(field);
         if (node == null || node.isNull()) {
             return null;
         }
-        return check(field, node, pattern);
+        return check(field, node, format);
     }
 
-    private static String check(String field, JsonNode node, Pattern pattern) {
+    private static String check(String field, JsonNode node, TokenFormat format) {
         if (!node.isTextual()) {
             throw invalid(field, "must be a string");
         }
         String value = node.textValue();
-        if (!pattern.matcher(value).matches()) {
-            throw invalid(field, "must match " + pattern.pattern());
+        if (!format.matches(value)) {
+            throw invalid(field, "must match " + format);
         }
         return value;
     }
@@ -62,7 +64,7 @@ final class Fields {
         return value;
     }
 
-    static List<String> stringList(JsonNode msg, String field, Pattern pattern, int min, int max) {
+    static List<String> stringList(JsonNode msg, String field, TokenFormat format, int min, int max) {
         JsonNode node = msg.get(field);
         if (node == null || node.isNull()) {
             throw invalid(field, "is required");
@@ -75,7 +77,7 @@ final class Fields {
         }
         List<String> values = new ArrayList<>(node.size());
         for (JsonNode item : node) {
-            values.add(check(field + "[]", item, pattern));
+            values.add(check(field + "[]", item, format));
         }
         return values;
     }

@@ -37,7 +37,6 @@ import java.util.regex.Pattern;
  */
 public final class MessageDecoder {
 
-    private static final Pattern MSG_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -91,7 +90,7 @@ public final class MessageDecoder {
         if (type == null || !type.isTextual()) {
             throw Fields.invalid("type", "must be a string");
         }
-        String id = Fields.optionalString(root, "id", MSG_ID);
+        String id = Fields.optionalString(root, "id", Fields.MESSAGE_ID);
         BiFunction<JsonNode, String, ClientMessage> decoder = decoders.get(type.textValue());
         if (decoder == null) {
             throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown message type");
@@ -104,7 +103,7 @@ public final class MessageDecoder {
         try {
             JsonNode root = JSON.readTree(text);
             JsonNode id = root == null ? null : root.get("id");
-            return id != null && id.isTextual() && MSG_ID.matcher(id.textValue()).matches() ? id.textValue() : null;
+            return id != null && id.isTextual() && Fields.MESSAGE_ID.matches(id.textValue()) ? id.textValue() : null;
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -192,8 +191,8 @@ public final class MessageDecoder {
                 }
             }
             SignalKind signalKind = SignalKind.fromWire(kind);
-            if (!Signal.TYPE.equals(type) || signalKind == null || to == null || !Fields.PEER_ID.matcher(to).matches()
-                    || (id != null && !MSG_ID.matcher(id).matches()) || (payload == null && signalKind != SignalKind.BYE)) {
+            if (!Signal.TYPE.equals(type) || signalKind == null || to == null || !Fields.PEER_ID.matches(to)
+                    || (id != null && !Fields.MESSAGE_ID.matches(id)) || (payload == null && signalKind != SignalKind.BYE)) {
                 return null;
             }
             return new Signal(id, to, signalKind, payload);
