@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -87,19 +88,65 @@ public class PeerEventBuffer {
         return true;
     }
 
-    private void send(PeerEvent event) {
-        CompletionStage<Void> outcome;
-        try {
-            outcome = publisher.publish(event);
-        } catch (RuntimeException e) {
-            // the emitter refuses synchronously when its own buffer is exhausted
-            outcome = CompletableFuture.failedFuture(e);
+    /**
+     * Sends {@code first} and then whatever waits, one at a time. A send that ends before this method
+     * regains control (the emitter refuses synchronously while Kafka is down) is settled in this loop, not
+     * by a nested call: with a full queue that would be thousands of frames deep, and a stack overflow
+     * inside a completion callback is swallowed by the future, which would strand the queue.
+     */
+    private void send(PeerEvent first) {
+        PeerEvent event = first;
+        while (event != null) {
+            CompletionStage<Void> outcome;
+            try {
+                outcome = publisher.publish(event);
+            } catch (RuntimeException e) {
+                // the emitter refuses synchronously when its own buffer is exhausted
+                outcome = CompletableFuture.failedFuture(e);
+            }
+            SendOutcome watched = new SendOutcome();
+            outcome.whenComplete((ok, failure) -> {
+                if (watched.endedSynchronously(failure)) {
+                    return;
+                }
+                PeerEvent next = completed(failure);
+                if (next != null) {
+                    send(next);
+                }
+            });
+            if (!watched.returned()) {
+                return; // the callback settles it later
+            }
+            event = completed(watched.failure);
         }
-        outcome.whenComplete((ok, failure) -> completed(failure));
     }
 
-    /** One send ended: count it (unless it was already counted as dropped at shutdown), then send the next. */
-    private void completed(Throwable failure) {
+    /** Tells whether a send's outcome came before {@link #send} returned from registering its callback. */
+    private static final class SendOutcome {
+        private static final int PENDING = 0;
+        private static final int RETURNED = 1;
+        private static final int ENDED = 2;
+        private final AtomicInteger state = new AtomicInteger(PENDING);
+        private Throwable failure;
+
+        /** Called by the outcome's callback: true when the sender's loop will settle it. */
+        boolean endedSynchronously(Throwable failure) {
+            this.failure = failure;
+            return state.compareAndSet(PENDING, ENDED);
+        }
+
+        /** Called by the sender after registering: true when the outcome is already there (it settles it). */
+        boolean returned() {
+            return !state.compareAndSet(PENDING, RETURNED);
+        }
+    }
+
+    /**
+     * One send ended: count it (unless it was already counted as dropped at shutdown).
+     *
+     * @return the next event to send, or null (the in-flight slot is then freed)
+     */
+    private PeerEvent completed(Throwable failure) {
         PeerEvent next;
         synchronized (this) {
             if (!closed) {
@@ -116,9 +163,7 @@ public class PeerEventBuffer {
                 inFlight--;
             }
         }
-        if (next != null) {
-            send(next);
-        }
+        return next;
     }
 
     private void failed(Throwable failure) {

@@ -1,6 +1,7 @@
 package io.c2c.signaling.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -169,5 +172,52 @@ class PeerEventBufferTest {
         } finally {
             broker.shutdownNow();
         }
+    }
+
+    /** Holds the first send; every later one is refused synchronously, as the emitter does while Kafka is down. */
+    @jakarta.enterprise.inject.Vetoed
+    static final class RefusingPublisher extends PeerEventPublisher {
+        final CompletableFuture<Void> first = new CompletableFuture<>();
+        final AtomicInteger calls = new AtomicInteger();
+
+        RefusingPublisher() {
+            super(null);
+        }
+
+        @Override
+        public CompletionStage<Void> publish(PeerEvent event) {
+            if (calls.getAndIncrement() == 0) {
+                return first;
+            }
+            throw new IllegalStateException("emitter buffer exhausted");
+        }
+    }
+
+    @Test
+    void aFullQueueRefusedSynchronouslyDrainsWithoutDeepRecursion() throws Exception {
+        RefusingPublisher publisher = new RefusingPublisher();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        int waiting = 10_000;
+        PeerEventBuffer buffer = new PeerEventBuffer(publisher, config(waiting, 1), registry);
+        for (int i = 0; i <= waiting; i++) {
+            assertTrue(buffer.offer(event(i)));
+        }
+        assertEquals(waiting + 1, buffer.pending());
+        // the acknowledgement arrives on a thread with a small stack: a send-per-frame recursion overflows it
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread broker = new Thread(null, () -> {
+            try {
+                publisher.first.complete(null);
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }, "small-stack-broker", 256 * 1024);
+        broker.start();
+        broker.join(30_000);
+        assertNull(thrown.get());
+        assertEquals(0, buffer.pending(), "every waiting event was settled, none stranded");
+        assertEquals(waiting + 1, publisher.calls.get(), "each event handed to the producer once");
+        assertEquals((double) waiting, registry.get("c2c.signaling.events.dropped").tag("reason", "send-failed").counter().count());
+        assertEquals(1.0, registry.get("c2c.signaling.events.published").counter().count());
     }
 }
