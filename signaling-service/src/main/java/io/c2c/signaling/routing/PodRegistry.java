@@ -29,6 +29,8 @@ public class PodRegistry {
     private final PodIdentity identity;
     private final SignalingConfig config;
     private volatile boolean failing;
+    /** Set at shutdown: a refresh after the key was removed would register the stopping pod again. */
+    private volatile boolean stopped;
 
     public PodRegistry(RedisDataSource redis, PodIdentity identity, SignalingConfig config) {
         this.values = redis.value(String.class);
@@ -43,6 +45,9 @@ public class PodRegistry {
     @Scheduled(every = "${c2c.signaling.pod-refresh-interval}", delayed = "0s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
+        if (stopped) {
+            return;
+        }
         try {
             values.set(key(identity.podId()), Instant.now().toString(), new SetArgs().px(config.podTtl()));
             if (failing) {
@@ -50,8 +55,9 @@ public class PodRegistry {
                 failing = false;
             }
         } catch (RuntimeException e) {
-            // Logged once per outage: readiness already reports Redis as DOWN.
-            if (!failing) {
+            // Logged once per outage: readiness already reports Redis as DOWN. Not at all when the client
+            // closed under a refresh that began just before the shutdown.
+            if (!failing && !stopped) {
                 LOG.warnf("cannot refresh pod registration in Redis: %s", e.getMessage());
                 failing = true;
             }
@@ -59,6 +65,7 @@ public class PodRegistry {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        stopped = true;
         try {
             values.getdel(key(identity.podId()));
         } catch (RuntimeException e) {
