@@ -89,7 +89,8 @@ final class ManifestInvariants {
     /** Environment variables that configure the services (the rest, like JAVA_TOOL_OPTIONS or POD_IP, do not). */
     private static final Pattern SETTING = Pattern.compile("^(C2C|QUARKUS|MP|KAFKA)_");
     /** Quarkus built-in settings the manifests use that the services leave at their defaults (so not in their files). */
-    private static final Set<String> QUARKUS_BUILT_INS = Set.of("QUARKUS_HTTP_HOST", "QUARKUS_REDIS_PASSWORD");
+    private static final Set<String> QUARKUS_BUILT_INS = Set.of("QUARKUS_HTTP_HOST", "QUARKUS_REDIS_PASSWORD",
+            "QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE");
 
     private final Expectations expect;
     private final List<String> violations = new ArrayList<>();
