@@ -81,9 +81,12 @@ public interface SignalingConfig {
         @WithDefault("128")
         int maxMessages();
 
-        /** Route calls in flight at once; messages that come meanwhile wait and go together in the next. */
-        @WithDefault("4")
-        int maxInFlight();
+        /**
+         * Signals of one connection routed and not yet answered; a signal beyond it waits for its own outcome
+         * before the connection's next message is read, which bounds what one connection keeps queued.
+         */
+        @WithDefault("64")
+        int maxPerConnection();
 
         /** Most messages waiting for a route call; beyond it a message is refused ({@code internal}, retry). */
         @WithDefault("20000")

@@ -105,6 +105,11 @@ public class PeerRouter {
         return true;
     }
 
+    /** Whether {@code peerId} of {@code site} is connected to this pod now. */
+    public boolean isHere(String site, String peerId) {
+        return localTarget(site, peerId) != null;
+    }
+
     /** {@code peerId}'s session when it is connected to this pod for {@code site} and open, else null. */
     private PeerSession localTarget(String site, String peerId) {
         PeerSession local = sessions.byPeer(peerId);

@@ -9,14 +9,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * Keeps one sending connection's signals in order although a signal to a peer on this pod does not
- * wait for its write. Such a signal is handed to the target's connection and the sender goes on with
+ * Keeps one sending connection's signals in order although neither a signal to a peer on this pod
+ * nor one routed through Redis waits for its outcome.
+ *
+ * <p>A signal to a peer on this pod is handed to the target's connection and the sender goes on with
  * its next message at once; the write's outcome comes later, on the target's event loop. While writes
  * are unsettled, only more writes to that same connection may go directly (the connection keeps their
  * order, and once it is closed every later write fails too). A write that fails falls back to the
  * Redis path, one fallback after the other in the order the writes failed. Any other message of the
  * sender first waits until every earlier write is settled (written, or its fallback finished), so it
  * never overtakes one.
+ *
+ * <p>A signal routed through Redis joins the pod's route queue, which Redis executes in order (one
+ * batch at a time, see {@code RouteBatcher}), so routed signals need no wait among themselves: up to
+ * a bound per connection are unanswered at once. A direct write waits until they are answered, since
+ * it would skip that queue.
  */
 public final class SendOrder {
 
@@ -31,19 +38,39 @@ public final class SendOrder {
     /** Completes when the last queued fallback finished. */
     private CompletableFuture<Void> tail = DONE;
     private List<Runnable> waiters;
+    /** Signals routed through Redis whose outcome has not come yet. */
+    private int routing;
 
     /**
      * Claims a direct write to {@code connection}: true when nothing is unsettled or every unsettled write
-     * went to that same connection, and no fallback runs. The caller must then report the write's outcome
+     * went to that same connection, no fallback runs and no routed signal is unanswered. The caller must then report the write's outcome
      * with {@link #written} or {@link #failed}.
      */
     public synchronized boolean tryDirect(Object connection) {
-        if (fallingBack > 0 || (unsettled > 0 && target != connection)) {
+        if (routing > 0 || fallingBack > 0 || (unsettled > 0 && target != connection)) {
             return false;
         }
         unsettled++;
         target = connection;
         return true;
+    }
+
+    /**
+     * Claims a routed signal that does not wait for its outcome: true when no direct write is unsettled
+     * and fewer than {@code maxRouting} routed signals are unanswered. The caller must then report the
+     * answer with {@link #routed}. False: route it after {@link #settled} and wait for its outcome.
+     */
+    public synchronized boolean tryRoute(int maxRouting) {
+        if (unsettled > 0 || routing >= maxRouting) {
+            return false;
+        }
+        routing++;
+        return true;
+    }
+
+    /** A routed signal claimed with {@link #tryRoute} was answered (whatever the outcome). */
+    public synchronized void routed() {
+        routing--;
     }
 
     /** A direct write went out. */
@@ -123,6 +150,11 @@ public final class SendOrder {
             }
             emitter.complete(null);
         });
+    }
+
+    /** Routed signals not answered yet, for tests. */
+    synchronized int routing() {
+        return routing;
     }
 
     /** Unsettled writes, for tests. */

@@ -30,6 +30,7 @@ import io.c2c.signaling.session.LocalSessions;
 import io.c2c.signaling.session.NetworkPositions;
 import io.c2c.signaling.session.PeerSession;
 import io.c2c.signaling.session.RoomService;
+import io.c2c.signaling.session.SendOrder;
 import io.c2c.signaling.session.SessionService;
 import io.c2c.signaling.stats.service.SiteStatsService;
 import io.quarkus.websockets.next.CloseReason;
@@ -194,9 +195,31 @@ public class SignalingEndpoint {
         })) {
             return DONE;
         }
-        // Waited for: the connection's next message is routed after this one, which keeps signals in order
-        // (pooled Redis connections could reorder two scripts sent at once).
-        Uni<Void> earlier = session.sendOrder().settled();
+        // To a peer on another pod, through Redis without waiting: the route queue keeps this connection's
+        // signals in order. The outcome comes later; a peer that is gone gets the sender a peer-unavailable then.
+        // (A peer here that SendOrder kept from a direct write waits below: its fallbacks must stay in order.)
+        SendOrder order = session.sendOrder();
+        if (!router.isHere(session.site(), signal.to()) && order.tryRoute(config.routeBatch().maxPerConnection())) {
+            Uni<PeerRouter.Outcome> routed;
+            try {
+                routed = router.deliver(session.site(), signal.to(), body);
+            } catch (RuntimeException e) {
+                routed = Uni.createFrom().failure(e);
+            }
+            routed.subscribe().with(outcome -> {
+                order.routed();
+                if (!outcome.reached()) {
+                    failed(session, signal, unavailable(outcome)).subscribe().with(ok -> { }, ignored -> { });
+                }
+            }, failure -> {
+                order.routed();
+                failed(session, signal, failure).subscribe().with(ok -> { }, ignored -> { });
+            });
+            return DONE;
+        }
+        // Waited for: after earlier direct writes are settled, or when this connection has many signals
+        // unanswered already, or the peer is here (its next message is read only after this one's outcome).
+        Uni<Void> earlier = order.settled();
         Uni<PeerRouter.Outcome> routed = earlier == null
                 ? router.deliver(session.site(), signal.to(), body)
                 : earlier.chain(() -> router.deliver(session.site(), signal.to(), body));

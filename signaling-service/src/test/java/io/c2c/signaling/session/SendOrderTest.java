@@ -78,4 +78,29 @@ class SendOrderTest {
         assertEquals(0, order.unsettled());
         assertNull(order.settled());
     }
+
+    @Test
+    void routedSignalsGoWithoutWaitingUpToTheBoundAndHoldBackDirectWrites() {
+        assertTrue(order.tryRoute(2));
+        assertTrue(order.tryRoute(2), "routed signals keep their order in the route queue: no wait");
+        assertFalse(order.tryRoute(2), "the bound: the next one waits for its own outcome");
+        assertEquals(2, order.routing());
+        assertFalse(order.tryDirect(targetB), "a direct write would skip the route queue");
+        assertNull(order.settled(), "routed signals do not hold back the waiting path, which queues behind them");
+        order.routed();
+        assertFalse(order.tryDirect(targetB), "one routed signal still unanswered");
+        assertTrue(order.tryRoute(2));
+        order.routed();
+        order.routed();
+        assertEquals(0, order.routing());
+        assertTrue(order.tryDirect(targetB), "every routed signal answered");
+    }
+
+    @Test
+    void aDirectWriteInFlightHoldsBackRoutedSignals() {
+        assertTrue(order.tryDirect(targetB));
+        assertFalse(order.tryRoute(64), "the routed signal could reach the target first");
+        order.written();
+        assertTrue(order.tryRoute(64));
+    }
 }

@@ -36,6 +36,51 @@ class ResumeTest {
         return WsClient.endpoint(base.getPort());
     }
 
+    /**
+     * Signals routed through Redis do not wait for their outcome (SendOrder, RouteBatcher): a burst to a
+     * detached peer, mixed with signals to a peer that does not exist, is buffered whole and in order, and
+     * each signal to nobody gets its own peer-unavailable, in the order sent.
+     */
+    @Test
+    void aBurstOfRoutedSignalsKeepsItsOrderAndEachUnreachableOneIsAnswered() {
+        String nobody = "f".repeat(32);
+        try (WsClient a = WsClient.hello(endpoint(), ORIGIN, "demo")) {
+            WsClient b = WsClient.hello(endpoint(), ORIGIN, "demo");
+            b.abort();
+            Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> "d".equals(redis.hash(String.class).hget(RedisKeys.peer(b.peerId), "state")));
+            int sent = 0;
+            for (int i = 0; i < 90; i++) {
+                if (i % 9 == 4) {
+                    a.send("{\"type\":\"signal\",\"id\":\"x" + i + "\",\"to\":\"" + nobody
+                            + "\",\"kind\":\"candidate\",\"payload\":{}}");
+                } else {
+                    a.signal(b.peerId, "candidate", "{\"n\":" + sent++ + "}");
+                }
+            }
+            for (int i = 0; i < 90; i++) {
+                if (i % 9 == 4) {
+                    JsonNode error = a.await("error");
+                    assertEquals("peer-unavailable", error.get("code").asText(), error.toString());
+                    assertEquals("x" + i, error.get("re").asText(), "errors in the order sent");
+                }
+            }
+            int buffered = sent;
+            Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> redis.list(String.class).llen(RedisKeys.buffer(b.peerId)) == buffered);
+            try (WsClient back = WsClient.resume(endpoint(), ORIGIN, "demo", b.peerId, b.resumeToken)) {
+                back.await("welcome");
+                for (int n = 0; n < buffered; n++) {
+                    assertEquals(n, back.await("signal").at("/payload/n").asInt(), "buffered in the order sent");
+                }
+                assertTrue(back.drain(Duration.ofMillis(500)).stream().noneMatch(m -> "signal".equals(m.path("type").asText())),
+                        "no signal twice");
+            }
+            assertTrue(a.drain(Duration.ofMillis(200)).stream().noneMatch(m -> "error".equals(m.path("type").asText())),
+                    "no other error");
+        }
+    }
+
     @Test
     void aDroppedPeerResumesWithItsIdRoomsAndBufferedSignalsExactlyOnce() {
         String room = "resume-" + System.nanoTime();
