@@ -262,6 +262,10 @@ public class SignalingEndpoint {
             return sent.onFailure().recoverWithNull();
         }
         session.closeIntent(PeerSession.CloseIntent.LEAVE);
+        if (connection.isClosed()) {
+            // messages read before the first close still get here; closing again only logs a warning each
+            return sent.onFailure().recoverWithNull();
+        }
         String reason = code.violation() ? "too many protocol violations" : code.wire();
         return sent.onFailure().recoverWithNull().chain(() -> connection.close(new CloseReason(CloseCodes.POLICY_VIOLATION, reason)));
     }
