@@ -43,8 +43,8 @@ public final class SendOrder {
 
     /**
      * Claims a direct write to {@code connection}: true when nothing is unsettled or every unsettled write
-     * went to that same connection, no fallback runs and no routed signal is unanswered. The caller must then report the write's outcome
-     * with {@link #written} or {@link #failed}.
+     * went to that same connection, no fallback runs and no routed signal is unanswered. The caller must
+     * then report the write's outcome with {@link #written} or {@link #failed}.
      */
     public synchronized boolean tryDirect(Object connection) {
         if (routing > 0 || fallingBack > 0 || (unsettled > 0 && target != connection)) {

@@ -187,12 +187,8 @@ public class SignalingEndpoint {
         String body = MessageEncoder.encode(new SignalDelivery(session.peerId(), signal.kind().wire(), signal.payloadJson()));
         // Same pod: handed to the target's connection, and this connection goes on with its next message
         // without waiting for the write; SendOrder keeps the order if a write fails and takes the Redis path.
-        if (router.deliverDirect(session, session.site(), signal.to(), body, (outcome, failure) -> {
-            if (failure != null || !outcome.reached()) {
-                failed(session, signal, failure != null ? failure : unavailable(outcome))
-                        .subscribe().with(ok -> { }, ignored -> { });
-            }
-        })) {
+        if (router.deliverDirect(session, session.site(), signal.to(), body,
+                (outcome, failure) -> reportLate(session, signal, outcome, failure))) {
             return DONE;
         }
         // To a peer on another pod, through Redis without waiting: the route queue keeps this connection's
@@ -208,12 +204,10 @@ public class SignalingEndpoint {
             }
             routed.subscribe().with(outcome -> {
                 order.routed();
-                if (!outcome.reached()) {
-                    failed(session, signal, unavailable(outcome)).subscribe().with(ok -> { }, ignored -> { });
-                }
+                reportLate(session, signal, outcome, null);
             }, failure -> {
                 order.routed();
-                failed(session, signal, failure).subscribe().with(ok -> { }, ignored -> { });
+                reportLate(session, signal, null, failure);
             });
             return DONE;
         }
@@ -229,6 +223,13 @@ public class SignalingEndpoint {
             }
             throw unavailable(outcome);
         });
+    }
+
+    /** The outcome of a signal the connection did not wait for: an error to the sender when it did not get through. */
+    private void reportLate(PeerSession session, Signal signal, PeerRouter.Outcome outcome, Throwable failure) {
+        if (failure != null || !outcome.reached()) {
+            failed(session, signal, failure != null ? failure : unavailable(outcome)).subscribe().with(ok -> { }, ignored -> { });
+        }
     }
 
     private static ProtocolException unavailable(PeerRouter.Outcome outcome) {
