@@ -63,33 +63,42 @@ public class PeerRouter {
 
     /** Sends {@code body} (a server message's JSON) to {@code peerId} of {@code site}. */
     public Uni<Outcome> deliver(String site, String peerId, String body) {
-        Envelope envelope = Envelope.message(site, peerId, SignalingMetrics.nowMicros(), 0, nextId(), body);
         if (localTarget(site, peerId) != null) {
             // Same pod: no Redis round trip. A peer bound here is the one Redis names (a resume elsewhere
             // closes this connection first, and a failed write falls back to the buffer path).
             metrics.routed("local");
-            return deliverLocally(envelope);
+            return deliverLocally(newEnvelope(site, peerId, body));
         }
-        return route(envelope);
+        return deliverElsewhere(site, peerId, body);
+    }
+
+    /** What {@link #deliverDirect} did. */
+    public enum Direct {
+        /** Handed to the target's connection on this pod; the outcome comes to {@code late} only if it fails. */
+        HANDED_OVER,
+        /** Nothing: the peer is not connected here ({@link #deliverElsewhere} routes it). */
+        NOT_HERE,
+        /** Nothing: the peer is here, but the sender's {@link SendOrder} holds direct writes back. */
+        HELD_BACK
     }
 
     /**
      * The same-pod path of a sender's signal, without waiting for the write: when {@code peerId} is
      * connected here and the sender's {@link SendOrder} allows it, {@code body} is handed to the target's
-     * connection and this returns true; the sender may go on with its next message at once. A write that
-     * fails takes the Redis path like any message for a peer that is not here, in order (see
-     * {@link SendOrder}), and {@code late} gets that outcome (or the failure). False: nothing was done, use
-     * {@link #deliver} after {@link SendOrder#settled}.
+     * connection; the sender may go on with its next message at once. A write that fails takes the Redis
+     * path like any message for a peer that is not here, in order (see {@link SendOrder}), and {@code late}
+     * gets that outcome (or the failure). Otherwise nothing is done: use {@link #deliver} after
+     * {@link SendOrder#settled}, or {@link #deliverElsewhere} for a peer that is not here.
      */
-    public boolean deliverDirect(PeerSession sender, String site, String peerId, String body,
-                                 BiConsumer<Outcome, Throwable> late) {
+    public Direct deliverDirect(PeerSession sender, String site, String peerId, String body,
+                                BiConsumer<Outcome, Throwable> late) {
         PeerSession local = localTarget(site, peerId);
         if (local == null) {
-            return false;
+            return Direct.NOT_HERE;
         }
         SendOrder order = sender.sendOrder();
         if (!order.tryDirect(local)) {
-            return false;
+            return Direct.HELD_BACK;
         }
         long sentAtMicros = SignalingMetrics.nowMicros();
         metrics.routed("local");
@@ -102,12 +111,19 @@ public class PeerRouter {
             order.failed(() -> notHere(Envelope.message(site, peerId, sentAtMicros, 0, nextId(), body))
                     .onItemOrFailure().invoke(late));
         });
-        return true;
+        return Direct.HANDED_OVER;
     }
 
-    /** Whether {@code peerId} of {@code site} is connected to this pod now. */
-    public boolean isHere(String site, String peerId) {
-        return localTarget(site, peerId) != null;
+    /**
+     * Like {@link #deliver} for a peer just found not to be on this pod: straight to the route queue (should
+     * it have arrived here meanwhile, Redis says so and it is delivered here).
+     */
+    public Uni<Outcome> deliverElsewhere(String site, String peerId, String body) {
+        return route(newEnvelope(site, peerId, body));
+    }
+
+    private Envelope newEnvelope(String site, String peerId, String body) {
+        return Envelope.message(site, peerId, SignalingMetrics.nowMicros(), 0, nextId(), body);
     }
 
     /** {@code peerId}'s session when it is connected to this pod for {@code site} and open, else null. */

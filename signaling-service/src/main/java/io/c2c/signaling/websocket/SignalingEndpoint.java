@@ -187,18 +187,19 @@ public class SignalingEndpoint {
         String body = MessageEncoder.encode(new SignalDelivery(session.peerId(), signal.kind().wire(), signal.payloadJson()));
         // Same pod: handed to the target's connection, and this connection goes on with its next message
         // without waiting for the write; SendOrder keeps the order if a write fails and takes the Redis path.
-        if (router.deliverDirect(session, session.site(), signal.to(), body,
-                (outcome, failure) -> reportLate(session, signal, outcome, failure))) {
+        PeerRouter.Direct direct = router.deliverDirect(session, session.site(), signal.to(), body,
+                (outcome, failure) -> reportLate(session, signal, outcome, failure));
+        if (direct == PeerRouter.Direct.HANDED_OVER) {
             return DONE;
         }
         // To a peer on another pod, through Redis without waiting: the route queue keeps this connection's
         // signals in order. The outcome comes later; a peer that is gone gets the sender a peer-unavailable then.
         // (A peer here that SendOrder kept from a direct write waits below: its fallbacks must stay in order.)
         SendOrder order = session.sendOrder();
-        if (!router.isHere(session.site(), signal.to()) && order.tryRoute(config.routeBatch().maxPerConnection())) {
+        if (direct == PeerRouter.Direct.NOT_HERE && order.tryRoute(config.routeBatch().maxPerConnection())) {
             Uni<PeerRouter.Outcome> routed;
             try {
-                routed = router.deliver(session.site(), signal.to(), body);
+                routed = router.deliverElsewhere(session.site(), signal.to(), body);
             } catch (RuntimeException e) {
                 routed = Uni.createFrom().failure(e);
             }

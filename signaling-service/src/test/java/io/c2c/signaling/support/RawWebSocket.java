@@ -95,7 +95,6 @@ public final class RawWebSocket implements AutoCloseable {
         out.flush();
     }
 
-    /** The next text frame's content (control frames before it are skipped). */
     /** Says hello for the site and returns the peer id of the welcome (anything else first fails). */
     public String hello(String site) throws IOException {
         sendTogether(List.of("{\"type\":\"hello\",\"site\":\"" + site + "\"}"));
@@ -107,6 +106,7 @@ public final class RawWebSocket implements AutoCloseable {
         return json.get("peerId").asText();
     }
 
+    /** The next text frame's content (control frames before it are skipped). */
     public String readText() throws IOException {
         while (true) {
             int first = in.readUnsignedByte();
