@@ -34,8 +34,11 @@ const RATE = Number(args.rate ?? 0);
 // known share of the machine. Unset: everything shares every CPU, as before.
 const SERVER_CPUS = args['server-cpus'];
 const LOAD_CPUS = args['load-cpus'];
-// SIGNALING_JVM_OPTIONS: the pods' heap and collector (space-separated), e.g. to compare collectors
-const JVM_OPTIONS = (process.env.SIGNALING_JVM_OPTIONS ?? '-Xms256m -Xmx512m -XX:+UseParallelGC').split(/\s+/).filter(Boolean);
+// SIGNALING_JVM_OPTIONS: the pods' heap, collector and event loops (space-separated), e.g. to compare collectors.
+// Two event loops per pod, as the Kubernetes manifests set (Vert.x would start 4 on 2 cores): as fast in the closed
+// loop, and 4 fell seconds behind in the open loop at 40,000 signals/s where 2 kept up (docs/benchmarks.md).
+const JVM_OPTIONS = (process.env.SIGNALING_JVM_OPTIONS ?? '-Xms256m -Xmx512m -XX:+UseParallelGC -Dquarkus.vertx.event-loops-pool-size=2')
+  .split(/\s+/).filter(Boolean);
 const ORIGIN = 'http://bench.local';
 const children = [];
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'c2c-bench-'));
@@ -188,6 +191,9 @@ async function relay(label, server, portA, portB, serverPids, redisPort = 0) {
     loadCpuSeconds: `${measured.loadCpuUser.toFixed(1)}+${measured.loadCpuSystem.toFixed(1)}`,
     // open loop: signals the generator could not hand over because the server had stopped reading (4 MiB waiting)
     notSent: measured.notSent,
+    // signals the generator got per read(2): the more wait when it reads, the less CPU it spends per signal (closed
+    // loop: the signals one read's deliveries trigger go back in one write)
+    perRead: measured.deliveredPerRead,
   };
 }
 

@@ -6,7 +6,8 @@
 //   loadgen --server c2c|peerjs --port-a P [--port-b P] --pairs N (--rate R | --window W) --warmup S --seconds S
 //
 // Pair k is connection 2k (on port-a) and 2k+1 (on port-b, default port-a). Closed loop (--window W): each side keeps
-// W signals in flight to the other, a delivery triggers the receiver's next signal back. Open loop (--rate R): R signals
+// W signals in flight to the other, a delivery triggers the receiver's next signal back (the signals one read's deliveries
+// trigger go out in one write). Open loop (--rate R): R signals
 // per second in total, paced by elapsed time on a 250 µs timer, senders taken in turn, whatever the deliveries do.
 // A signal's payload carries its send time (CLOCK_MONOTONIC ns); latency = receipt time - send time, same clock.
 // stdout: "measure" when the warm-up ends, "end" when the measured window ends, then one JSON line of results.
@@ -47,6 +48,7 @@ typedef struct {
     uint8_t *out;                      /* bytes the kernel did not take yet */
     size_t out_len;
     unsigned long kind;                /* signals sent, to cycle offer/answer/candidate */
+    int waiting_out;                   /* EPOLLOUT armed: out holds bytes the kernel refused */
 } conn_t;
 
 static const char *server = "c2c";
@@ -55,7 +57,8 @@ static double rate = 0;
 static conn_t *conns;
 static int nconns, epfd;
 static int measuring;
-static unsigned long delivered, pushed_back, hist_us[HIST_US], hist_ms[HIST_MS];
+static int corked;                     /* closed loop, while a read's frames are handled: sends are queued in out */
+static unsigned long delivered, reads, pushed_back, hist_us[HIST_US], hist_ms[HIST_MS];
 static char sdp[SDP_LEN + 1];
 
 static void die(const char *fmt, ...) {
@@ -100,8 +103,12 @@ static void flush_out(conn_t *c) {
         memmove(c->out, c->out + n, c->out_len - n);
         c->out_len -= n;
     }
-    struct epoll_event ev = {.events = EPOLLIN | (c->out_len ? EPOLLOUT : 0), .data.ptr = c};
-    epoll_ctl(epfd, EPOLL_CTL_MOD, c->fd, &ev);
+    int want = c->out_len > 0;
+    if (want != c->waiting_out) {
+        struct epoll_event ev = {.events = EPOLLIN | (want ? EPOLLOUT : 0), .data.ptr = c};
+        epoll_ctl(epfd, EPOLL_CTL_MOD, c->fd, &ev);
+        c->waiting_out = want;
+    }
 }
 
 static void send_text(conn_t *c, const char *text, size_t len) {
@@ -114,7 +121,7 @@ static void send_text(conn_t *c, const char *text, size_t len) {
     memcpy(frame + header - 4, c->mask, 4);
     for (size_t i = 0; i < len; i++) frame[header + i] = text[i] ^ c->mask[i & 3];
     size_t total = header + len, off = 0;
-    if (c->out_len == 0) {
+    if (c->out_len == 0 && !corked) {
         ssize_t n = write(c->fd, frame, total);
         if (n < 0 && errno != EAGAIN) die("write: %s", strerror(errno));
         off = n < 0 ? 0 : n;
@@ -129,7 +136,7 @@ static void send_text(conn_t *c, const char *text, size_t len) {
     }
     memcpy(c->out + c->out_len, frame + off, total - off);
     c->out_len += total - off;
-    flush_out(c);
+    if (!corked) flush_out(c);
 }
 
 static void send_signal(conn_t *from) {
@@ -195,6 +202,7 @@ static void fill(conn_t *c) {
         die("read: %s", strerror(errno));
     }
     c->in_len += n;
+    if (measuring) reads++;
 }
 
 /* Blocking connect, upgrade and hello (c2c) or OPEN (PeerJS); the socket is non-blocking afterwards. */
@@ -317,7 +325,12 @@ int main(int argc, char **argv) {
             if (events[i].events & EPOLLOUT) flush_out(c);
             if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
                 fill(c);
+                /* the signals this read's deliveries trigger go out in one write, as a client that sends what it
+                   has after handling what it read (one syscall per read, not per signal) */
+                corked = window > 0;
                 read_frames(c, NULL, 0);
+                corked = 0;
+                if (c->out_len > 0 && !c->waiting_out) flush_out(c);
             }
         }
         int64_t now = now_ns();
@@ -334,9 +347,10 @@ int main(int argc, char **argv) {
             double elapsed = (now_ns() - t0) / 1e9;
             printf("end\n");
             printf("{\"delivered\":%lu,\"elapsedSeconds\":%.3f,\"msgPerSec\":%.0f,\"p50ms\":%.3f,\"p99ms\":%.3f,"
-                   "\"p999ms\":%.3f,\"loadCpuUser\":%.2f,\"loadCpuSystem\":%.2f,\"notSent\":%lu}\n",
+                   "\"p999ms\":%.3f,\"loadCpuUser\":%.2f,\"loadCpuSystem\":%.2f,\"notSent\":%lu,\"deliveredPerRead\":%.2f}\n",
                    delivered, elapsed, delivered / elapsed, percentile(0.5), percentile(0.99), percentile(0.999),
-                   cpu_seconds(&r1, 1) - cpu_seconds(&r0, 1), cpu_seconds(&r1, 0) - cpu_seconds(&r0, 0), pushed_back);
+                   cpu_seconds(&r1, 1) - cpu_seconds(&r0, 1), cpu_seconds(&r1, 0) - cpu_seconds(&r0, 0), pushed_back,
+                   (double) delivered / (reads ? reads : 1));
             fflush(stdout);
             return 0;
         }
