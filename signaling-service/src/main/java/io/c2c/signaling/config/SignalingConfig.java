@@ -202,7 +202,8 @@ public interface SignalingConfig {
 
     /**
      * Tasks an event loop may have queued after reading a connection before that connection stops being
-     * read until the loop has caught up (see {@code ConnectionBackpressure}); 0 reads without limit.
+     * read until the loop has caught up (see {@code ConnectionBackpressure}); 0 = no such pause (a connection
+     * whose message is waited for is still not read meanwhile).
      */
     @WithDefault("1024")
     int readPauseBacklog();

@@ -15,13 +15,17 @@ final class ConnectionPipelines {
     /**
      * Puts the handler at the head of the connection's pipeline unless one of that name is there already.
      * Vert.x's HTTP/1.1 connections are {@link ConnectionBase}; anything else (none today) is left as is.
+     *
+     * @return whether the handler was added
      */
-    static void addFirstOnce(HttpConnection connection, String name, Supplier<ChannelHandler> handler) {
+    static boolean addFirstOnce(HttpConnection connection, String name, Supplier<ChannelHandler> handler) {
         if (connection instanceof ConnectionBase base) {
             ChannelPipeline pipeline = base.channel().pipeline();
             if (pipeline.get(name) == null) {
                 pipeline.addFirst(name, handler.get());
+                return true;
             }
         }
+        return false;
     }
 }

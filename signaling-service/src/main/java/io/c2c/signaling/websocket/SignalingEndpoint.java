@@ -139,7 +139,12 @@ public class SignalingEndpoint {
             return failed(session, message, e);
         }
         // a signal handed to a connection on this pod is done already: no operators to add (most of the traffic)
-        return handled == DONE ? DONE : handled.onFailure().recoverWithUni(failure -> failed(session, message, failure));
+        if (handled == DONE) {
+            return DONE;
+        }
+        // this connection's next frames wait in the kernel meanwhile, not in websockets-next's unbounded queue
+        return ConnectionBackpressure.waitedFor(connection,
+                handled.onFailure().recoverWithUni(failure -> failed(session, message, failure)));
     }
 
     private Uni<Void> failed(PeerSession session, ClientMessage message, Throwable failure) {
