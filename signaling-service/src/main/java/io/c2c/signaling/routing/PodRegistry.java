@@ -5,7 +5,7 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.redis.datasource.value.ValueCommands;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -17,9 +17,6 @@ import org.jboss.logging.Logger;
  * can tell a live pod from a dead one when they route a message or clean up after a crash.
  */
 @ApplicationScoped
-// Created at start-up on the main thread: created lazily by the first scheduler run, it raced the
-// reactive data source's creation inside the Redis client recorder (a ConcurrentModificationException).
-@Startup
 public class PodRegistry {
 
     static final String KEY_PREFIX = "c2c:pod:";
@@ -42,7 +39,18 @@ public class PodRegistry {
         return KEY_PREFIX + podId;
     }
 
-    @Scheduled(every = "${c2c.signaling.pod-refresh-interval}", delayed = "0s",
+    /**
+     * Registers the pod at start-up, on the main thread. The scheduler's first run comes an interval later:
+     * when it created this bean (and with it the Redis data source) it could race the main thread's creation
+     * of another data source inside the Redis client recorder, which is not thread-safe
+     * ({@code ConcurrentModificationException}, seen even with {@code @Startup}, which does not order this
+     * bean before the scheduler's first run).
+     */
+    void onStart(@Observes StartupEvent event) {
+        refresh();
+    }
+
+    @Scheduled(every = "${c2c.signaling.pod-refresh-interval}", delayed = "${c2c.signaling.pod-refresh-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
         if (stopped) {
