@@ -36,8 +36,8 @@ import org.jboss.logging.Logger;
  * <p>A connection whose message is waited for (a Redis round trip, a call to discovery, a signal past its
  * route allowance) is not read either until that message is handled: websockets-next handles a connection's
  * messages one at a time and queues the frames read meanwhile, without limit. Under a cross-pod overload
- * that queue filled a pod's heap (173,000 queued messages at 512 MiB). Now at most what one read brought in
- * waits there.
+ * that queue filled a pod's heap (173,000 queued messages at 512 MiB). Now only the frames read before the
+ * pause (the read that was being handled when the wait began, and the next one) wait there.
  *
  * <p>The other direction has the same hole: frames for a peer that does not read (a stuck tab, or a
  * client starved of CPU) wait in its channel's outbound buffer, also without limit. A connection with
