@@ -1,6 +1,7 @@
 package io.c2c.signaling.websocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,7 +86,7 @@ class WaitedForMessageTest {
             while (SilentDiscovery.ACCEPTED.isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertTrue(!SilentDiscovery.ACCEPTED.isEmpty(), "the find reached discovery");
+            assertFalse(SilentDiscovery.ACCEPTED.isEmpty(), "the find reached discovery");
 
             AtomicLong written = new AtomicLong();
             List<Throwable> writeFailures = new CopyOnWriteArrayList<>();
