@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ class WaitedForMessageTest {
     /** What the flood would put in the pod: 6,000 frames of ~8 KB, about 48 MB. */
     static final long FLOOD_BYTES = (long) PINGS * PAD;
 
-    /** Discovery that takes connections and never answers, until the test closes them. */
+    /** Discovery that takes requests and does not answer them until the test says so (503 then). */
     public static class SilentDiscovery implements QuarkusTestProfile {
         static final ServerSocket LISTENER;
         static final List<Socket> ACCEPTED = new CopyOnWriteArrayList<>();
@@ -79,6 +80,7 @@ class WaitedForMessageTest {
 
     @Test
     void aConnectionIsNotReadWhileItsMessageIsWaitedForAndNothingSentMeanwhileIsLost() throws Exception {
+        SilentDiscovery.ACCEPTED.clear(); // a rerun starts afresh; the listener lives as long as the application
         try (RawWebSocket ws = RawWebSocket.connect(base.getPort(), ORIGIN)) {
             ws.hello("demo");
             ws.sendTogether(List.of("{\"type\":\"find\",\"id\":\"waits\",\"asset\":\"" + "c".repeat(64) + "\"}"));
@@ -115,14 +117,17 @@ class WaitedForMessageTest {
                             + takenWhileWaiting + " of " + FLOOD_BYTES + " bytes");
             assertTrue(writer.isAlive(), "the client was held back by TCP");
 
-            // discovery goes away (a retry is refused): the find is answered, and the connection is read again
-            SilentDiscovery.LISTENER.close();
+            // discovery answers 503: the find gets its error, and the connection is read again
             for (Socket accepted : SilentDiscovery.ACCEPTED) {
+                accepted.getOutputStream().write(
+                        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
                 accepted.close();
             }
             JsonNode failed = WsClient.JSON.readTree(ws.readText());
             assertEquals("error", failed.path("type").asText(), failed.toString());
             assertEquals("waits", failed.path("re").asText(), failed.toString());
+            assertEquals("upstream-failed", failed.path("code").asText(), failed.toString());
             for (int i = 0; i < PINGS; i++) {
                 JsonNode pong = WsClient.JSON.readTree(ws.readText());
                 assertEquals("pong", pong.path("type").asText(), pong.toString());
